@@ -1,0 +1,26 @@
+// Hearth's settings as plain data. The shape mirrors package.json's `contributes.configuration`;
+// `settings.ts` is the one place that reads them from VS Code. Core modules take this type, never `vscode`.
+
+export type DrafterMode = "auto" | "mtp" | "draftModel" | "promptLookup" | "off";
+export type EngineKind = "embedded" | "llamaServer" | "openaiCompatible";
+export type GpuChoice = "auto" | "cuda" | "vulkan" | "metal" | "off";
+
+export interface HearthConfig {
+    model: {id: string, path: string, downloadDirectory: string};
+    drafter: {mode: DrafterMode, path: string, maxDraftTokens: number};
+    engine: EngineKind;
+    llamaServer: {path: string};
+    endpoint: {url: string, model: string};
+    runtime: {gpu: GpuChoice, threads: number, contextSize: number};
+    context: {completionBudgetTokens: number, chatBudgetTokens: number, timeBudgetMs: number};
+    index: {maxFileSizeKb: number, exclude: string[]};
+    completion: {enable: Record<string, boolean>, debounceMs: number, maxTokens: number, multiline: boolean};
+    chat: {reasoning: boolean};
+}
+
+/** Whether inline completions are on for a language id, by the `hearth.completion.enable` map. */
+export function completionEnabledFor(config: HearthConfig, languageId: string): boolean {
+    const map = config.completion.enable;
+    if (languageId in map) return map[languageId] === true;
+    return map["*"] !== false;
+}
