@@ -12,7 +12,8 @@ const summaryFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "hearth-test
 const prepare = [
     ["typecheck", "npx", ["tsc", "--noEmit", "-p", "."]],
     ["build", "node", ["esbuild.mjs"]],
-    ["models", "npm", ["run", "--silent", "models"]]
+    ["models", "npm", ["run", "--silent", "models"]],
+    ["llama-server", "npm", ["run", "--silent", "build:llama-server"]]
 ];
 const suites = [
     ["unit", "npm", ["run", "--silent", "test:unit"]],
