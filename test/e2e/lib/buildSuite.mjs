@@ -1,0 +1,28 @@
+// Bundles test/e2e/suite (index.ts and every *.test.ts) into CommonJS the extension host can load.
+// `vscode` is provided by the extension host and mocha is loaded from the project's node_modules.
+import fs from "node:fs";
+import path from "node:path";
+import * as esbuild from "esbuild";
+import {cacheDir, repoRoot} from "./tools.mjs";
+
+export const suiteOutDir = path.join(cacheDir, "suite");
+
+export async function buildSuite() {
+    const sourceDir = path.join(repoRoot, "test/e2e/suite");
+    const entryPoints = fs.readdirSync(sourceDir)
+        .filter((name) => name === "index.ts" || name.endsWith(".test.ts"))
+        .map((name) => path.join(sourceDir, name));
+    fs.rmSync(suiteOutDir, {recursive: true, force: true});
+    await esbuild.build({
+        entryPoints,
+        outdir: suiteOutDir,
+        bundle: true,
+        platform: "node",
+        format: "cjs",
+        target: "node20",
+        sourcemap: "inline",
+        external: ["vscode", "mocha"],
+        logLevel: "warning"
+    });
+    return path.join(suiteOutDir, "index.js");
+}

@@ -1,0 +1,82 @@
+// Opens the VS Code web workbench in headless Chromium with an extension under test and a mocha
+// entry point, then waits for the extension host to report the tests' exit code.
+import fs from "node:fs";
+import path from "node:path";
+import {chromium} from "playwright-core";
+import {chromiumBinary} from "./tools.mjs";
+
+const chromiumArgs = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic"
+];
+
+/**
+ * Loads the workbench and resolves with the exit code the extension host reports through
+ * `window.codeAutomationExit`. Workbench log lines (`window.codeAutomationLog`) go to logs/workbench.log.
+ */
+export async function runExtensionTests(sandbox, server, {folder, extensionDevelopmentPath, extensionTestsPath, extensionEnv, timeoutMs}) {
+    const remote = (fsPath) => `vscode-remote://${server.authority}${fsPath}`;
+    const payload = [
+        ["extensionDevelopmentPath", remote(extensionDevelopmentPath)],
+        ["extensionTestsPath", remote(extensionTestsPath)],
+        ["extensionEnvironment", JSON.stringify(extensionEnv)],
+        ["skipWelcome", "true"],
+        ["skipReleaseNotes", "true"]
+    ];
+    const url = `${server.origin}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    const workbenchLog = path.join(sandbox.logsDir, "workbench.log");
+    const log = (line) => fs.appendFileSync(workbenchLog, line + "\n");
+
+    const context = await chromium.launchPersistentContext(sandbox.browserProfileDir, {
+        executablePath: chromiumBinary,
+        headless: true,
+        args: ["--headless", ...chromiumArgs],
+        env: sandbox.env(),
+        timeout: 60000
+    });
+    try {
+        let finish;
+        const exited = new Promise((resolve) => { finish = resolve; });
+        await context.exposeFunction("codeAutomationLog", (level, args) => log(`[${level}] ${formatArgs(args)}`));
+        await context.exposeFunction("codeAutomationExit", (code, logs) => {
+            saveWorkbenchLogs(sandbox, logs);
+            finish(code);
+        });
+        const page = context.pages()[0] ?? await context.newPage();
+        page.on("console", (message) => log(`[console.${message.type()}] ${message.text()}`));
+        page.on("pageerror", (error) => log(`[pageerror] ${error.stack ?? error.message}`));
+        await page.goto(url, {waitUntil: "domcontentloaded", timeout: 60000});
+
+        let timer;
+        const timedOut = new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`the extension tests did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
+        });
+        try {
+            return await Promise.race([exited, timedOut]);
+        } finally {
+            clearTimeout(timer);
+        }
+    } finally {
+        await context.close().catch(() => undefined);
+    }
+}
+
+function formatArgs(args) {
+    return (Array.isArray(args) ? args : [args]).map((arg) => typeof arg === "string" ? arg : JSON.stringify(arg)).join(" ");
+}
+
+/** The workbench hands over its log files on exit; keep them for diagnosing a failed run. */
+function saveWorkbenchLogs(sandbox, logs) {
+    for (const entry of Array.isArray(logs) ? logs : []) {
+        if (typeof entry?.relativePath !== "string") continue;
+        const target = path.join(sandbox.logsDir, "vscode", entry.relativePath);
+        if (!target.startsWith(sandbox.logsDir)) continue;
+        fs.mkdirSync(path.dirname(target), {recursive: true});
+        fs.writeFileSync(target, entry.contents ?? "");
+    }
+}
