@@ -1,0 +1,242 @@
+// The embedded engine: node-llama-cpp inside the runtime process. The model is loaded once; one context holds
+// two sequences, one for completions and one for chat/refactors, so a completion never waits behind a long
+// chat answer: node-llama-cpp puts both sequences' tokens into each batch, each with its fair share.
+// Each sequence keeps its KV cache between requests and reuses the longest shared prefix.
+import fs from "node:fs";
+import type {LlamaContext, LlamaContextSequence, LlamaModel, Token} from "node-llama-cpp";
+import {RuntimeError, type ChatParams, type CompleteParams, type DrafterKind, type GenerationResult, type LoadParams, type ModelInfo, type RuntimeStatus} from "../../protocol";
+import {generate} from "../generate";
+import {DraftLengthController, type Drafter, type EvaluationPriority} from "../speculation";
+import {DraftModelDrafter, vocabularyMismatch} from "../drafters/draftModel";
+import {PromptLookupDrafter} from "../drafters/promptLookup";
+import {ChatFormatter} from "./chatPrompt";
+import {buildCompletionPrompt, fimTokensOf} from "./fimPrompt";
+import {chooseContextSize, chooseThreads} from "./loadChoices";
+import {setLlamaLogSink, sharedLlama} from "./llamaInstance";
+import type {Engine, EngineFactory, GenerationControl} from "./types";
+
+type Log = Parameters<EngineFactory>[1];
+
+/** One sequence of the target context with what serves requests on it. */
+interface Lane {
+    readonly sequence: LlamaContextSequence;
+    readonly draftSequence: LlamaContextSequence | undefined;
+    readonly controller: DraftLengthController;
+    readonly priority: EvaluationPriority;
+    /** Requests on one sequence run one after another. */
+    queue: Promise<unknown>;
+}
+
+export const createEmbeddedEngine: EngineFactory = async (params, log) => {
+    setLlamaLogSink(log);
+    if (!fs.existsSync(params.modelPath)) throw new RuntimeError("badModel", `model file not found: ${params.modelPath}`, params.modelPath);
+    const llama = await sharedLlama(params.gpu).catch((error: unknown) => {
+        throw new RuntimeError("engineFailed", `could not start llama.cpp (gpu: ${params.gpu}): ${message(error)}`);
+    });
+    const model = await loadModel(llama, params.modelPath, params.gpu);
+    try {
+        const threads = chooseThreads(params.threads, model, llama);
+        const context = await model.createContext({
+            sequences: 2,
+            contextSize: chooseContextSize(params.contextSize, model),
+            threads,
+            // Gemma's sliding-window layers would otherwise forget the tokens that prefix reuse and draft
+            // rollback need to keep.
+            swaFullCache: true
+        }).catch((error: unknown) => { throw new RuntimeError("engineFailed", `could not create a context: ${message(error)}`); });
+        const draft = await loadDrafter(params, model, context.contextSize, threads, log);
+        const engine = new EmbeddedEngine(params, model, context, draft, log);
+        log("info", `embedded engine: ${model.fileInfo.metadata.general.architecture}, context ${context.contextSize}, ${threads} thread(s), ` +
+            `gpu ${llama.gpu === false ? "off" : llama.gpu}, drafter ${engine.info.drafter}`);
+        return engine;
+    } catch (error) {
+        await model.dispose();
+        throw error;
+    }
+};
+
+class EmbeddedEngine implements Engine {
+    readonly info: ModelInfo;
+    private readonly completionLane: Lane;
+    private readonly chatLane: Lane;
+    private readonly chatFormat: ChatFormatter;
+    private readonly drafterKind: DrafterKind;
+    private currentCompletion: AbortController | undefined;
+    private readonly totals = {requests: 0, generatedTokens: 0, draftedTokens: 0, acceptedTokens: 0, decodeMs: 0};
+
+    constructor(
+        params: LoadParams,
+        private readonly model: LlamaModel,
+        private readonly context: LlamaContext,
+        private readonly draft: {model: LlamaModel, context: LlamaContext, path: string} | undefined,
+        private readonly log: Log
+    ) {
+        this.drafterKind = params.drafterMode === "off" ? "none" : draft ? "draftModel" : "promptLookup";
+        const maxDraft = Math.max(1, Math.floor(params.maxDraftTokens || 8));
+        const lane = (priority: EvaluationPriority): Lane => ({
+            sequence: context.getSequence(),
+            draftSequence: draft?.context.getSequence(),
+            controller: new DraftLengthController(maxDraft),
+            priority,
+            queue: Promise.resolve()
+        });
+        // Completions are latency-bound: when a batch is full, their tokens go first.
+        this.completionLane = lane(5);
+        this.chatLane = lane(3);
+        this.chatFormat = new ChatFormatter(model);
+        this.info = {
+            engine: "embedded",
+            modelPath: params.modelPath,
+            architecture: String(model.fileInfo.metadata.general.architecture),
+            contextSize: context.contextSize,
+            trainContextSize: model.trainContextSize,
+            vocabSize: vocabularySize(model),
+            hasFim: fimTokensOf(model) !== undefined,
+            chatWrapper: this.chatFormat.name,
+            drafter: this.drafterKind,
+            ...(draft ? {drafterPath: draft.path} : {})
+        };
+    }
+
+    /** A newer completion supersedes the one in flight: it stops within one decode step. */
+    complete(params: CompleteParams, control: GenerationControl): Promise<GenerationResult> {
+        this.currentCompletion?.abort();
+        const superseded = new AbortController();
+        this.currentCompletion = superseded;
+        const signal = AbortSignal.any([control.signal, superseded.signal]);
+        return this.run(this.completionLane, signal, () => {
+            const budget = this.context.contextSize - params.maxTokens;
+            return {
+                promptTokens: buildCompletionPrompt(this.model, params, budget),
+                maxTokens: params.maxTokens,
+                stopStrings: params.stop
+            };
+        }, control.onText).finally(() => {
+            if (this.currentCompletion === superseded) this.currentCompletion = undefined;
+        });
+    }
+
+    chat(params: ChatParams, control: GenerationControl): Promise<GenerationResult> {
+        return this.run(this.chatLane, control.signal, () => {
+            const prompt = this.chatFormat.render(params.messages, params.reasoning);
+            return {promptTokens: prompt.tokens, maxTokens: params.maxTokens, stopTokens: prompt.stopTokens, stopStrings: prompt.stopStrings};
+        }, control.onText);
+    }
+
+    async tokenCount(texts: string[]): Promise<number[]> {
+        return texts.map((text) => this.model.tokenize(text, false).length);
+    }
+
+    status(): RuntimeStatus {
+        return {model: this.info, totals: {...this.totals}};
+    }
+
+    async dispose(): Promise<void> {
+        this.currentCompletion?.abort();
+        await Promise.allSettled([this.completionLane.queue, this.chatLane.queue]);
+        await this.context.dispose();
+        await this.model.dispose();
+        if (this.draft) {
+            await this.draft.context.dispose();
+            await this.draft.model.dispose();
+        }
+    }
+
+    private run(
+        lane: Lane,
+        signal: AbortSignal,
+        prompt: () => {promptTokens: Token[], maxTokens: number, stopTokens?: Set<Token>, stopStrings?: string[]},
+        onText: (text: string) => void
+    ): Promise<GenerationResult> {
+        const result = lane.queue.then(async () => {
+            if (signal.aborted) throw new RuntimeError("cancelled", "the request was cancelled before it started");
+            let request;
+            try {
+                request = prompt();
+            } catch (error) {
+                throw new RuntimeError("invalidRequest", message(error));
+            }
+            if (request.promptTokens.length + request.maxTokens > lane.sequence.contextSize)
+                throw new RuntimeError("invalidRequest", `the prompt (${request.promptTokens.length} tokens) and maxTokens (${request.maxTokens}) ` +
+                    `do not fit in the context (${lane.sequence.contextSize} tokens)`);
+            const drafter = this.drafterFor(lane);
+            try {
+                const generation = await generate({
+                    sequence: lane.sequence,
+                    ...request,
+                    signal,
+                    onText,
+                    evaluationPriority: lane.priority,
+                    ...(drafter ? {speculation: {drafter, controller: lane.controller}} : {})
+                });
+                this.count(generation);
+                return generation;
+            } catch (error) {
+                if (error instanceof RuntimeError) throw error;
+                this.log("error", `generation failed: ${message(error)}`);
+                throw new RuntimeError("engineFailed", `generation failed: ${message(error)}`);
+            }
+        });
+        lane.queue = result.catch(() => undefined);
+        return result;
+    }
+
+    private drafterFor(lane: Lane): Drafter | undefined {
+        if (this.drafterKind === "none") return undefined;
+        if (lane.draftSequence) return new DraftModelDrafter(lane.draftSequence, lane.priority);
+        return new PromptLookupDrafter();
+    }
+
+    private count(result: GenerationResult): void {
+        this.totals.requests++;
+        this.totals.generatedTokens += result.stats.generatedTokens;
+        this.totals.draftedTokens += result.stats.draftedTokens;
+        this.totals.acceptedTokens += result.stats.acceptedTokens;
+        this.totals.decodeMs += result.stats.totalMs - result.stats.timeToFirstTokenMs;
+    }
+}
+
+async function loadModel(llama: Awaited<ReturnType<typeof sharedLlama>>, modelPath: string, gpu: LoadParams["gpu"]): Promise<LlamaModel> {
+    try {
+        return await llama.loadModel({modelPath, ...(gpu === "off" ? {gpuLayers: 0} : {})});
+    } catch (error) {
+        throw new RuntimeError("badModel", `could not load ${modelPath}: ${message(error)}`, modelPath);
+    }
+}
+
+/**
+ * The draft model, when the settings ask for one (`auto`, `draftModel`, or `mtp`, which only llama-server can
+ * run) and it shares the target's vocabulary; otherwise undefined and prompt lookup drafts (unless `off`).
+ */
+async function loadDrafter(
+    params: LoadParams, target: LlamaModel, contextSize: number, threads: number, log: Log
+): Promise<{model: LlamaModel, context: LlamaContext, path: string} | undefined> {
+    if (params.drafterMode === "off" || params.drafterMode === "promptLookup") return undefined;
+    if (params.drafterMode === "mtp") log("warn", "MTP drafting needs the llama-server engine; the embedded engine uses its best own drafter");
+    const path = params.drafterPath;
+    if (!path) {
+        if (params.drafterMode === "draftModel") log("warn", "no draft model configured; drafting by prompt lookup");
+        return undefined;
+    }
+    let model: LlamaModel | undefined;
+    try {
+        model = await target.llama.loadModel({modelPath: path, ...(params.gpu === "off" ? {gpuLayers: 0} : {})});
+        const mismatch = vocabularyMismatch(target, model);
+        if (mismatch !== undefined) throw new Error(`its vocabulary does not match the model's: ${mismatch}`);
+        const context = await model.createContext({sequences: 2, contextSize, threads, swaFullCache: true});
+        return {model, context, path};
+    } catch (error) {
+        await model?.dispose();
+        log("warn", `draft model ${path} not used (${message(error)}); drafting by prompt lookup`);
+        return undefined;
+    }
+}
+
+function vocabularySize(model: LlamaModel): number {
+    const tokens = model.fileInfo.metadata.tokenizer?.ggml?.tokens;
+    return Array.isArray(tokens) ? tokens.length : 0;
+}
+
+function message(error: unknown): string {
+    return error instanceof Error ? error.message : String(error);
+}
