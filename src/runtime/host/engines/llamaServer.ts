@@ -1,0 +1,212 @@
+// The llama-server engine: llama.cpp's own server on 127.0.0.1, the only way to run Gemma 4's MTP drafters
+// (gemma4-assistant), which need the target's hidden states inside llama.cpp's speculative loop.
+// Requests go over HTTP with streaming; the server keeps each slot's KV cache between requests (cache_prompt).
+import {RuntimeError, type ChatParams, type CompleteParams, type DrafterKind, type GenerationResult, type LoadParams, type ModelInfo, type RuntimeStatus, type StopReason} from "../../protocol";
+import {findLlamaServerBinary} from "../../llamaServerBinary";
+import {readGgufFacts, type GgufFacts} from "./ggufFacts";
+import {GenerationTotals, statsFromTimings, type RequestClock, type ServerTimings} from "./generationTotals";
+import {HttpClient, HttpError} from "./http";
+import {LlamaServerProcess} from "./llamaServerProcess";
+import type {Engine, EngineFactory, GenerationControl} from "./types";
+
+/** Context used when the settings say 0 ("from the model"): the trained context, capped to bound memory. */
+const DEFAULT_CONTEXT_CAP = 32768;
+const MTP_DRAFTER_ARCHITECTURE = "gemma4-assistant";
+
+interface DrafterChoice {
+    kind: DrafterKind;
+    path?: string;
+    args: string[];
+}
+
+export const createLlamaServerEngine: EngineFactory = async (params, log) => {
+    const binary = findLlamaServerBinary(params.llamaServerPath || undefined);
+    if (!binary.found) throw new RuntimeError("engineFailed", binary.reason);
+    const facts = await readGgufFacts(params.modelPath);
+    const drafter = await chooseDrafter(params);
+    const args = serverArgs(params, facts, drafter);
+    const server = await LlamaServerProcess.start({binary: binary.path, args, log});
+    try {
+        const http = new HttpClient({baseUrl: server.baseUrl, timeoutMs: 600_000});
+        const models = await http.getJson<{data?: Array<{meta?: {n_ctx?: number, n_ctx_train?: number, n_vocab?: number}}>}>("/v1/models");
+        const meta = models.data?.[0]?.meta ?? {};
+        const info: ModelInfo = {
+            engine: "llamaServer",
+            modelPath: params.modelPath,
+            architecture: facts.architecture,
+            contextSize: meta.n_ctx ?? contextSizeFor(params, facts),
+            trainContextSize: meta.n_ctx_train ?? facts.trainContextSize,
+            vocabSize: meta.n_vocab ?? facts.vocabSize,
+            hasFim: facts.fim !== undefined,
+            chatWrapper: facts.hasChatTemplate ? "gguf-jinja (llama-server)" : "none",
+            drafter: drafter.kind,
+            ...(drafter.path ? {drafterPath: drafter.path} : {})
+        };
+        log("info", `llama-server engine: ${facts.architecture}, context ${info.contextSize}, drafter ${drafter.kind}` +
+            `${drafter.path ? ` (${drafter.path})` : ""}, binary from ${binary.source} (${binary.path})`);
+        return new LlamaServerEngine(info, facts, server, http);
+    } catch (error) {
+        await server.stop();
+        throw error;
+    }
+};
+
+/** Which speculative decoding the server runs, from the settings and the drafter GGUF's architecture. */
+async function chooseDrafter(params: LoadParams): Promise<DrafterChoice> {
+    const nMax = ["--spec-draft-n-max", String(Math.max(1, params.maxDraftTokens))];
+    if (params.drafterMode === "off") return {kind: "none", args: []};
+    if (params.drafterMode === "promptLookup") return {kind: "promptLookup", args: ["--spec-type", "ngram-simple", ...nMax]};
+    if (!params.drafterPath) {
+        if (params.drafterMode === "mtp" || params.drafterMode === "draftModel")
+            throw new RuntimeError("badModel", `The ${params.drafterMode} drafter needs a drafter GGUF (hearth.drafter.path), and none was given.`);
+        return {kind: "none", args: []};
+    }
+    const drafter = await readGgufFacts(params.drafterPath);
+    const isMtp = drafter.architecture === MTP_DRAFTER_ARCHITECTURE;
+    if (params.drafterMode === "mtp" && !isMtp)
+        throw new RuntimeError("badModel", `${params.drafterPath} is a ${drafter.architecture} model, not a ${MTP_DRAFTER_ARCHITECTURE} MTP drafter.`, params.drafterPath);
+    if (params.drafterMode === "draftModel" && isMtp)
+        throw new RuntimeError("badModel", `${params.drafterPath} is an MTP drafter (${MTP_DRAFTER_ARCHITECTURE}); choose the mtp drafter mode for it.`, params.drafterPath);
+    const specType = isMtp ? "draft-mtp" : "draft-simple";
+    return {kind: isMtp ? "mtp" : "draftModel", path: params.drafterPath, args: ["--spec-type", specType, "--model-draft", params.drafterPath, ...nMax]};
+}
+
+function contextSizeFor(params: LoadParams, facts: GgufFacts): number {
+    if (params.contextSize > 0) return params.contextSize;
+    return Math.min(facts.trainContextSize || DEFAULT_CONTEXT_CAP, DEFAULT_CONTEXT_CAP);
+}
+
+/** The flags llama-server runs with (host and port are added by LlamaServerProcess). */
+export function serverArgs(params: LoadParams, facts: GgufFacts, drafter: DrafterChoice): string[] {
+    return [
+        "--model", params.modelPath,
+        "--ctx-size", String(contextSizeFor(params, facts)),
+        ...(params.threads > 0 ? ["--threads", String(params.threads)] : []),
+        ...(params.gpu === "off" ? ["--n-gpu-layers", "0"] : []),
+        // Two slots sharing one KV pool: inline completions and chat each keep their own prefix cache.
+        "--parallel", "2", "--kv-unified",
+        "--no-webui", "--offline",
+        ...drafter.args
+    ];
+}
+
+class LlamaServerEngine implements Engine {
+    private readonly totals = new GenerationTotals();
+
+    constructor(
+        readonly info: ModelInfo,
+        private readonly facts: GgufFacts,
+        private readonly server: LlamaServerProcess,
+        private readonly http: HttpClient
+    ) {}
+
+    /** The server's process id (tests check it is gone after dispose). */
+    get pid(): number {
+        return this.server.pid;
+    }
+
+    async complete(params: CompleteParams, control: GenerationControl): Promise<GenerationResult> {
+        // Our own FIM layout, [BOS] context <PRE> prefix <SUF> suffix <MID>, with the FIM tokens as ids so
+        // no text is ever read as a FIM token. Without FIM tokens, the prefix is a plain prompt.
+        const fim = this.facts.fim;
+        const prompt = fim
+            ? [params.context, fim.prefix, params.prefix, fim.suffix, params.suffix, fim.middle]
+            : params.context + params.prefix;
+        return await this.generate("/completion", {
+            prompt,
+            n_predict: params.maxTokens,
+            stop: params.stop,
+            ...GREEDY
+        }, control, (event) => {
+            const data = event as {content?: string, stop?: boolean, stop_type?: string, timings?: ServerTimings, tokens_evaluated?: number};
+            return {text: data.content ?? "", timings: data.timings, done: data.stop === true, stopReason: completionStopReason(data.stop_type)};
+        });
+    }
+
+    async chat(params: ChatParams, control: GenerationControl): Promise<GenerationResult> {
+        return await this.generate("/v1/chat/completions", {
+            messages: params.messages,
+            max_tokens: params.maxTokens,
+            // The server renders the GGUF's own chat template; thinking only when asked for.
+            chat_template_kwargs: {enable_thinking: params.reasoning},
+            ...GREEDY
+        }, control, (event) => {
+            const data = event as {choices?: Array<{delta?: {content?: string | null}, finish_reason?: string | null}>, timings?: ServerTimings};
+            const choice = data.choices?.[0];
+            const finish = choice?.finish_reason ?? undefined;
+            return {text: choice?.delta?.content ?? "", timings: data.timings, done: false, stopReason: finish ? chatStopReason(finish) : undefined};
+        });
+    }
+
+    async tokenCount(texts: string[]): Promise<number[]> {
+        return await Promise.all(texts.map(async (text) => {
+            const result = await this.request(() => this.http.postJson<{tokens: unknown[]}>("/tokenize", {content: text, add_special: false, parse_special: false}));
+            return result.tokens.length;
+        }));
+    }
+
+    status(): RuntimeStatus {
+        return this.totals.status(this.info);
+    }
+
+    async dispose(): Promise<void> {
+        await this.server.stop();
+    }
+
+    /** One streamed request; `read` turns each event into text, timings and the end of the stream. */
+    private async generate(
+        path: string,
+        body: Record<string, unknown>,
+        control: GenerationControl,
+        read: (event: unknown) => {text: string, timings?: ServerTimings, done: boolean, stopReason?: StopReason}
+    ): Promise<GenerationResult> {
+        if (control.signal.aborted) throw new RuntimeError("cancelled", "The request was cancelled.");
+        const clock: RequestClock = {startedAt: performance.now()};
+        let text = "";
+        let timings: ServerTimings | undefined;
+        let stopReason: StopReason = "eos";
+        let chunks = 0;
+        await this.request(() => this.http.postSse(path, {...body, stream: true, cache_prompt: true}, control.signal, (event) => {
+            const piece = read(event);
+            if (piece.timings) timings = piece.timings;
+            if (piece.stopReason) stopReason = piece.stopReason;
+            if (piece.text) {
+                clock.firstTextAt ??= performance.now();
+                text += piece.text;
+                chunks += 1;
+                control.onText(piece.text);
+            }
+        }));
+        if (control.signal.aborted) throw new RuntimeError("cancelled", "The request was cancelled.");
+        const stats = statsFromTimings(timings, {promptTokens: 0, generatedTokens: chunks}, clock, this.info.drafter);
+        this.totals.add(stats, timings?.predicted_ms ?? stats.totalMs);
+        return {text, stopReason, stats};
+    }
+
+    /** Runs a request; a failure caused by the server having died says so, with its last output. */
+    private async request<T>(send: () => Promise<T>): Promise<T> {
+        try {
+            return await send();
+        } catch (error) {
+            if (!this.server.running) throw new RuntimeError("engineFailed", this.server.describeExit());
+            if (error instanceof HttpError) throw new RuntimeError(error.status === 400 ? "invalidRequest" : "engineFailed", error.message);
+            throw error;
+        }
+    }
+}
+
+/** Deterministic decoding: inline completions must not flicker, and speculation then reproduces plain output exactly. */
+const GREEDY = {temperature: 0, top_k: 1, seed: 0};
+
+function completionStopReason(stopType: string | undefined): StopReason | undefined {
+    switch (stopType) {
+        case "eos": return "eos";
+        case "limit": return "maxTokens";
+        case "word": return "stopString";
+        default: return undefined;
+    }
+}
+
+function chatStopReason(finishReason: string): StopReason {
+    return finishReason === "length" ? "maxTokens" : "eos";
+}
