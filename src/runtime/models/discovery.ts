@@ -1,0 +1,103 @@
+// Finds GGUF models already on this machine (Hugging Face cache, Ollama, LM Studio, Hearth's downloads) and
+// sorts them by what they can be: a main model, a small model that can also draft, a Gemma 4 MTP drafter, or
+// unusable (with the reason). Reads each file's GGUF header only, never the tensor data.
+import path from "node:path";
+import {mainModelRefusal} from "./architectures";
+import {catalogEntryForFileName} from "./catalog";
+import {DEFAULT_WALK_LIMITS, findGgufFiles, type GgufCandidate, type WalkLimits} from "./findGgufFiles";
+import {GgufFormatError, readModelFacts, type GgufModelFacts} from "./gguf";
+import type {SearchRoot} from "./searchRoots";
+
+export type DiscoveredRole = "main" | "draftCapable" | "mtpDrafter" | "unusable";
+
+export interface DiscoveredModel extends GgufCandidate {
+    /** main: runs as the main model; draftCapable: also small enough to draft for a larger model of its vocabulary. */
+    role: DiscoveredRole;
+    fileName: string;
+    /** Display name: the GGUF's general.name, else the file name. */
+    name: string;
+    architecture?: string;
+    contextLength?: number;
+    vocabSize?: number;
+    vocabFingerprint?: string;
+    parameterCount?: number;
+    /** The catalog id when the file name is one of the catalog's downloads. */
+    catalogId?: string;
+    /** Why it is unusable. */
+    reason?: string;
+}
+
+/** At most this many parameters to be offered as a draft model (Gemma 4 E2B has about 5B with its per-layer embeddings). */
+export const DRAFT_MODEL_MAX_PARAMETERS = 6e9;
+
+export interface DiscoverOptions {
+    roots: readonly SearchRoot[];
+    limits?: Partial<WalkLimits>;
+    /** Headers are read until this much time has passed since the start, in milliseconds. */
+    deadlineMs?: number;
+    signal?: AbortSignal;
+    /** Overrides DRAFT_MODEL_MAX_PARAMETERS. */
+    draftModelMaxParameters?: number;
+}
+
+export async function discoverModels(options: DiscoverOptions): Promise<DiscoveredModel[]> {
+    const started = Date.now();
+    const deadlineMs = options.deadlineMs ?? 2 * DEFAULT_WALK_LIMITS.deadlineMs;
+    const candidates = await findGgufFiles(options.roots, options.limits, options.signal);
+    const models: DiscoveredModel[] = [];
+    for (const candidate of candidates) {
+        if (options.signal?.aborted || Date.now() - started > deadlineMs) break;
+        models.push(classify(candidate, options.draftModelMaxParameters));
+        // Header reads are synchronous; yield between files so the caller's event loop stays responsive.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return models;
+}
+
+/** Reads one file's header and decides what it can be used for. */
+export function classify(candidate: GgufCandidate, draftModelMaxParameters = DRAFT_MODEL_MAX_PARAMETERS): DiscoveredModel {
+    const fileName = path.basename(candidate.path);
+    const base = {...candidate, fileName, name: fileName, catalogId: catalogEntryForFileName(fileName)?.id};
+    let facts: GgufModelFacts;
+    try {
+        facts = readModelFacts(candidate.path);
+    } catch (error) {
+        const reason = error instanceof GgufFormatError && error.code === "bad-magic" ? "not a GGUF file" : `unreadable header: ${headerProblem(error)}`;
+        return {...base, role: "unusable", reason};
+    }
+    const known = {
+        ...base,
+        name: facts.name?.trim() || fileName,
+        architecture: facts.architecture,
+        contextLength: facts.contextLength,
+        vocabSize: facts.vocabSize,
+        vocabFingerprint: facts.vocabFingerprint,
+        parameterCount: facts.parameterCount
+    };
+    if (facts.truncated) {
+        return {...known, role: "unusable", reason: `truncated: ${facts.fileSize} of ${facts.expectedFileSize} bytes`};
+    }
+    if (facts.isMtpDrafter) return {...known, role: "mtpDrafter"};
+    const refusal = mainModelRefusal(facts.architecture);
+    if (refusal !== undefined) return {...known, role: "unusable", reason: refusal};
+    return {...known, role: facts.parameterCount <= draftModelMaxParameters ? "draftCapable" : "main"};
+}
+
+/** Models that can run as the main model (draft-capable ones included). */
+export function usableMainModels(models: readonly DiscoveredModel[]): DiscoveredModel[] {
+    return models.filter((m) => m.role === "main" || m.role === "draftCapable");
+}
+
+/** Found drafters that share `main`'s vocabulary: MTP drafters (gemma4 only) and smaller draft-capable models. */
+export function draftersFor(main: DiscoveredModel, models: readonly DiscoveredModel[]): DiscoveredModel[] {
+    return models.filter((m) => m.path !== main.path && m.vocabFingerprint !== undefined && m.vocabFingerprint === main.vocabFingerprint
+        && ((m.role === "mtpDrafter" && main.architecture === "gemma4")
+            || (m.role === "draftCapable" && (m.parameterCount ?? Infinity) < (main.parameterCount ?? 0))));
+}
+
+function headerProblem(error: unknown): string {
+    if (error instanceof GgufFormatError && error.path !== undefined && error.message.startsWith(`${error.path}: `)) {
+        return error.message.slice(error.path.length + 2);
+    }
+    return (error as Error).message;
+}
