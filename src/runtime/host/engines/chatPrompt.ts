@@ -1,8 +1,9 @@
 // Chat prompts in the model's own chat format: the wrapper node-llama-cpp resolves from the GGUF (Gemma 4's
 // `Gemma4ChatWrapper` for Gemma 4, reasoning off unless asked), rendered to tokens, with its stop triggers split
 // into stop tokens (end-of-turn, EOS) and plain stop strings.
-import {Gemma4ChatWrapper, LlamaText, resolveChatWrapper, type ChatHistoryItem, type ChatWrapper, type LlamaModel, type Token} from "node-llama-cpp";
+import type {ChatHistoryItem, ChatWrapper, Gemma4ChatWrapper, LlamaModel, Token} from "node-llama-cpp";
 import type {ChatMessage} from "../../protocol";
+import type {NodeLlamaCpp} from "./nodeLlamaCpp";
 
 export interface ChatPrompt {
     tokens: Token[];
@@ -14,10 +15,10 @@ export class ChatFormatter {
     private readonly resolved: ChatWrapper;
     private readonly gemma4: {on: Gemma4ChatWrapper, off: Gemma4ChatWrapper} | undefined;
 
-    constructor(private readonly model: LlamaModel) {
-        this.resolved = resolveChatWrapper(model, {customWrapperSettings: {gemma4: {reasoning: false}}, warningLogs: false});
-        this.gemma4 = this.resolved instanceof Gemma4ChatWrapper
-            ? {on: new Gemma4ChatWrapper({reasoning: true}), off: new Gemma4ChatWrapper({reasoning: false})}
+    constructor(private readonly lib: NodeLlamaCpp, private readonly model: LlamaModel) {
+        this.resolved = lib.resolveChatWrapper(model, {customWrapperSettings: {gemma4: {reasoning: false}}, warningLogs: false});
+        this.gemma4 = this.resolved instanceof lib.Gemma4ChatWrapper
+            ? {on: new lib.Gemma4ChatWrapper({reasoning: true}), off: new lib.Gemma4ChatWrapper({reasoning: false})}
             : undefined;
     }
 
@@ -39,7 +40,7 @@ export class ChatFormatter {
         const stopTokens = new Set<Token>();
         const stopStrings: string[] = [];
         for (const trigger of state.stopGenerationTriggers) {
-            const triggerTokens = LlamaText(trigger).tokenize(this.model.tokenizer);
+            const triggerTokens = this.lib.LlamaText(trigger).tokenize(this.model.tokenizer);
             if (triggerTokens.length === 1 && this.model.isSpecialToken(triggerTokens[0])) stopTokens.add(triggerTokens[0]);
             else if (trigger.values.every((value) => typeof value === "string")) stopStrings.push(trigger.toString());
             // A multi-token trigger made of special tokens starts with a special stop token caught above.

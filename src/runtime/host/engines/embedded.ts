@@ -13,6 +13,7 @@ import {ChatFormatter} from "./chatPrompt";
 import {buildCompletionPrompt, fimTokensOf} from "./fimPrompt";
 import {chooseContextSize, chooseThreads} from "./loadChoices";
 import {setLlamaLogSink, sharedLlama} from "./llamaInstance";
+import {loadNodeLlamaCpp, type NodeLlamaCpp} from "./nodeLlamaCpp";
 import type {Engine, EngineFactory, GenerationControl} from "./types";
 
 type Log = Parameters<EngineFactory>[1];
@@ -45,7 +46,7 @@ export const createEmbeddedEngine: EngineFactory = async (params, log) => {
             swaFullCache: true
         }).catch((error: unknown) => { throw new RuntimeError("engineFailed", `could not create a context: ${message(error)}`); });
         const draft = await loadDrafter(params, model, context.contextSize, threads, log);
-        const engine = new EmbeddedEngine(params, model, context, draft, log);
+        const engine = new EmbeddedEngine(await loadNodeLlamaCpp(), params, model, context, draft, log);
         log("info", `embedded engine: ${model.fileInfo.metadata.general.architecture}, context ${context.contextSize}, ${threads} thread(s), ` +
             `gpu ${llama.gpu === false ? "off" : llama.gpu}, drafter ${engine.info.drafter}`);
         return engine;
@@ -65,6 +66,7 @@ class EmbeddedEngine implements Engine {
     private readonly totals = {requests: 0, generatedTokens: 0, draftedTokens: 0, acceptedTokens: 0, decodeMs: 0};
 
     constructor(
+        lib: NodeLlamaCpp,
         params: LoadParams,
         private readonly model: LlamaModel,
         private readonly context: LlamaContext,
@@ -83,7 +85,7 @@ class EmbeddedEngine implements Engine {
         // Completions are latency-bound: when a batch is full, their tokens go first.
         this.completionLane = lane(5);
         this.chatLane = lane(3);
-        this.chatFormat = new ChatFormatter(model);
+        this.chatFormat = new ChatFormatter(lib, model);
         this.info = {
             engine: "embedded",
             modelPath: params.modelPath,
