@@ -1,0 +1,41 @@
+// Turns one file's text into its index entry: parse with its grammar (or chunk as plain text), extract
+// symbols, and count each chunk's search terms. The only place a file is parsed.
+import {createHash} from "node:crypto";
+import {termCounts} from "./identifiers";
+import {isParsedLanguage, type ParsedLanguage} from "./languages";
+import {lineStarts, sliceLines} from "./lines";
+import {GrammarSet} from "./parser";
+import {extractSymbols, plainTextSymbols} from "./symbols";
+import type {FileSymbols} from "./types";
+
+export interface Analysis {
+    symbols: FileSymbols;
+    chunkTerms: Array<Array<string | number>>;
+}
+
+export function contentHash(text: string): string {
+    return createHash("sha1").update(text).digest("base64url").slice(0, 16);
+}
+
+export async function analyze(grammars: GrammarSet, language: ParsedLanguage | "text", text: string): Promise<Analysis> {
+    const starts = lineStarts(text);
+    const lineCount = starts.length;
+    let symbols: FileSymbols;
+    if (isParsedLanguage(language)) {
+        const grammar = grammars.peek(language) ?? await grammars.load(language);
+        const tree = GrammarSet.parse(grammar, text);
+        try {
+            symbols = extractSymbols(grammar, tree, text, lineCount);
+        } finally {
+            tree.delete();
+        }
+    } else {
+        symbols = plainTextSymbols(text, lineCount);
+    }
+    const chunkTerms = symbols.chunks.map((chunk) => {
+        const flat: Array<string | number> = [];
+        for (const [term, count] of termCounts(sliceLines(text, starts, chunk.startLine, chunk.endLine))) flat.push(term, count);
+        return flat;
+    });
+    return {symbols, chunkTerms};
+}

@@ -1,0 +1,126 @@
+// Maps an import's module specifier to the workspace files it names. Relative specifiers resolve against the
+// importing file; package-style ones (`pkg.mod`, `crate::a::b`, `com/x/Foo`, Go import paths) resolve by the
+// longest match between their segments and the tail of a file's path. Unresolved imports (libraries) give [].
+import path from "node:path";
+
+const moduleExtensions = [".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs", ".py", ".rs", ".go", ".java", ".rb", ".php", ".sh", ".h", ".hpp", ".c", ".cc", ".cpp", ".cs"];
+/** File stems that stand for their folder: `pkg/__init__.py` is `pkg`. */
+const folderStems = new Set(["index", "__init__", "mod", "lib", "main"]);
+
+export class ModuleTable {
+    /** Lower-cased stem (`foo` of `a/foo.ts`; folder name for index-like files) → files. */
+    private readonly byStem = new Map<string, Set<string>>();
+    /** Folder → files directly in it (Go packages are folders). */
+    private readonly byFolder = new Map<string, Set<string>>();
+
+    constructor(private readonly has: (file: string) => boolean) {}
+
+    add(file: string): void {
+        for (const stem of stemsOf(file)) addTo(this.byStem, stem, file);
+        addTo(this.byFolder, path.posix.dirname(file), file);
+    }
+
+    remove(file: string): void {
+        for (const stem of stemsOf(file)) this.byStem.get(stem)?.delete(file);
+        this.byFolder.get(path.posix.dirname(file))?.delete(file);
+    }
+
+    resolve(importer: string, language: string, source: string): string[] {
+        const dir = path.posix.dirname(importer);
+        if (language === "python" && source.startsWith(".")) return this.resolvePythonRelative(dir, source);
+        if (source.startsWith("./") || source.startsWith("../") || source.startsWith("/")) {
+            return this.tryPath(path.posix.resolve(dir, source));
+        }
+        if (language === "c" || language === "cpp" || language === "ruby" || language === "bash" || language === "php") {
+            const local = this.tryPath(path.posix.resolve(dir, source));
+            if (local.length > 0) return local;
+        }
+        if (language === "go") return this.resolveGoPackage(importer, source);
+        return this.resolveBySegments(importer, language, source);
+    }
+
+    /** `./x` → x, x.ts, x/index.ts …; a `.js` specifier also finds the `.ts` file it compiles from. */
+    private tryPath(target: string): string[] {
+        const candidates = [target];
+        const withoutJs = target.replace(/\.(m|c)?js$/, "");
+        for (const base of new Set([target, withoutJs])) {
+            for (const ext of moduleExtensions) candidates.push(base + ext);
+            for (const stem of folderStems) for (const ext of moduleExtensions) candidates.push(`${base}/${stem}${ext}`);
+        }
+        for (const candidate of candidates) if (this.has(candidate)) return [candidate];
+        return [];
+    }
+
+    private resolvePythonRelative(dir: string, source: string): string[] {
+        const dots = /^\.+/.exec(source)![0].length;
+        let base = dir;
+        for (let i = 1; i < dots; i++) base = path.posix.dirname(base);
+        const rest = source.slice(dots).split(".").filter(Boolean).join("/");
+        return rest ? this.tryPath(`${base}/${rest}`) : this.tryPath(`${base}/__init__`);
+    }
+
+    private resolveGoPackage(importer: string, source: string): string[] {
+        const segments = source.split("/");
+        const stem = segments[segments.length - 1];
+        let best: string[] = [], bestScore = 0;
+        for (const [folder, files] of this.byFolder) {
+            if (path.posix.basename(folder) !== stem || files.size === 0) continue;
+            const score = tailMatch(folder.split("/"), segments) * 2 + sharedPrefix(folder, importer) / 1000;
+            if (score > bestScore) { bestScore = score; best = [...files].filter((f) => f.endsWith(".go") && !f.endsWith("_test.go")); }
+        }
+        return best;
+    }
+
+    private resolveBySegments(importer: string, language: string, source: string): string[] {
+        let segments = source.replace(/\{[\s\S]*\}$/, "").split(/::|[./\\]/).map((s) => s.trim()).filter((s) => s && s !== "*");
+        if (language === "rust") segments = segments.filter((s) => s !== "crate" && s !== "self" && s !== "super");
+        if (segments.length === 0) return [];
+        // The last segment may be a symbol inside the module (`use a::b::Thing`, `import com.x.Foo`), so try
+        // the full path, then without its last segment.
+        for (const take of [segments.length, segments.length - 1]) {
+            if (take < 1) break;
+            const wanted = segments.slice(0, take);
+            const stem = wanted[wanted.length - 1].toLowerCase();
+            const files = this.byStem.get(stem);
+            if (!files || files.size === 0) continue;
+            let best: string[] = [], bestScore = 0;
+            for (const file of files) {
+                const parts = withoutExtension(file).split("/");
+                if (folderStems.has(parts[parts.length - 1].toLowerCase())) parts.pop();
+                const score = tailMatch(parts.map((p) => p.toLowerCase()), wanted.map((w) => w.toLowerCase())) * 1000 + sharedPrefix(file, importer);
+                if (score > bestScore) { bestScore = score; best = [file]; }
+            }
+            if (best.length > 0 && best[0] !== importer) return best;
+        }
+        return [];
+    }
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, file: string): void {
+    let set = map.get(key);
+    if (!set) map.set(key, set = new Set());
+    set.add(file);
+}
+
+function withoutExtension(file: string): string {
+    return file.replace(/(\.d)?\.[^./]+$/, "");
+}
+
+function stemsOf(file: string): string[] {
+    const parts = withoutExtension(file).split("/");
+    const stem = parts[parts.length - 1].toLowerCase();
+    return folderStems.has(stem) && parts.length > 1 ? [stem, parts[parts.length - 2].toLowerCase()] : [stem];
+}
+
+/** How many trailing segments of `have` equal those of `want`. */
+function tailMatch(have: string[], want: string[]): number {
+    let n = 0;
+    while (n < have.length && n < want.length && have[have.length - 1 - n] === want[want.length - 1 - n]) n++;
+    return n;
+}
+
+function sharedPrefix(a: string, b: string): number {
+    let n = 0;
+    while (n < a.length && n < b.length && a[n] === b[n]) n++;
+    return n;
+}

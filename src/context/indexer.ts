@@ -1,0 +1,173 @@
+// Builds and maintains the WorkspaceIndex from disk: crawls each workspace folder, reuses persisted entries
+// whose stamp still matches, parses the rest once, and applies single-file updates (save, create, delete,
+// rename). Runs in the index worker, or in-process for tests and benchmarks.
+import fs from "node:fs";
+import path from "node:path";
+import {analyze, contentHash} from "./analyzeFile";
+import {crawl} from "./crawl";
+import {isBinary, skipByContent, skipByName, skipBySize} from "./fileFilter";
+import {IgnoreRules, toPosix} from "./ignoreRules";
+import {languageOf} from "./languages";
+import {GrammarSet} from "./parser";
+import {loadSnapshot, saveSnapshot} from "./persistence";
+import {TextCache} from "./textCache";
+import type {IndexedFile, IndexOptions, IndexProgress, IndexStats} from "./types";
+import {WorkspaceIndex} from "./workspaceIndex";
+
+/** Every this many files, the indexer yields so the worker can answer retrieval requests meanwhile. */
+const yieldEvery = 16;
+
+export type UpdateResult = "indexed" | "unchanged" | "removed" | "skipped";
+
+export class Indexer {
+    readonly index = new WorkspaceIndex();
+    readonly texts = new TextCache();
+    private roots: string[] = [];
+    private rules = new Map<string, IgnoreRules>();
+    private persisted = new Map<string, IndexedFile>();
+    private stats: IndexStats = {files: 0, parsedFiles: 0, definitions: 0, reused: 0, reparsed: 0, skipped: 0};
+
+    constructor(private readonly grammars: GrammarSet, private options: IndexOptions) {}
+
+    static async create(options: IndexOptions, wasmDir?: string): Promise<Indexer> {
+        return new Indexer(await GrammarSet.create(wasmDir), options);
+    }
+
+    /** Indexes every folder from scratch (reusing persisted entries), replacing whatever was indexed. */
+    async indexFolders(roots: readonly string[], onProgress?: (progress: IndexProgress) => void): Promise<IndexStats> {
+        this.roots = roots.map((root) => toPosix(path.resolve(root)));
+        this.rules = new Map(this.roots.map((root) => [root, new IgnoreRules(root, this.options.exclude)]));
+        this.persisted = this.options.storageDir ? loadSnapshot(this.options.storageDir) : new Map();
+        this.stats = {files: 0, parsedFiles: 0, definitions: 0, reused: 0, reparsed: 0, skipped: 0};
+
+        const found: Array<{root: string, file: string}> = [];
+        for (const root of this.roots) await crawl(root, this.rules.get(root)!, (file) => found.push({root, file: toPosix(file)}));
+        const seen = new Set(found.map((f) => f.file));
+        for (const file of [...this.index.allFiles()]) if (!seen.has(file.path)) this.index.remove(file.path);
+
+        let lastReport = 0;
+        for (let i = 0; i < found.length; i++) {
+            await this.indexOne(found[i].root, found[i].file, true);
+            if (i % yieldEvery === yieldEvery - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+            const now = Date.now();
+            if (onProgress && now - lastReport > 100) { lastReport = now; onProgress({done: i + 1, total: found.length, finished: false}); }
+        }
+        this.persisted.clear();
+        this.stats.files = this.index.fileCount;
+        onProgress?.({done: found.length, total: found.length, finished: true});
+        return {...this.stats};
+    }
+
+    /** Re-reads one file after a save or create; removes it when it is gone or now excluded. */
+    async updateFile(filePath: string): Promise<UpdateResult> {
+        const file = toPosix(path.resolve(filePath));
+        const root = this.rootOf(file);
+        if (!root) return "skipped";
+        if (languageOf(file) === undefined || this.rules.get(root)!.isIgnored(file, false)) return this.removeFile(file) ? "removed" : "skipped";
+        return this.indexOne(root, file, false);
+    }
+
+    removeFile(filePath: string): boolean {
+        const file = toPosix(path.resolve(filePath));
+        this.texts.drop(file);
+        // A deleted folder removes everything below it.
+        let removed = this.index.remove(file);
+        const prefix = file.endsWith("/") ? file : `${file}/`;
+        for (const entry of [...this.index.allFiles()]) if (entry.path.startsWith(prefix)) removed = this.index.remove(entry.path) || removed;
+        return removed;
+    }
+
+    async renameFile(oldPath: string, newPath: string): Promise<UpdateResult> {
+        this.removeFile(oldPath);
+        const target = toPosix(path.resolve(newPath));
+        const stat = fs.statSync(target, {throwIfNoEntry: false});
+        if (stat?.isDirectory()) {
+            const root = this.rootOf(target);
+            if (!root) return "skipped";
+            const files: string[] = [];
+            await crawl(target, this.rules.get(root)!, (f) => files.push(f));
+            for (const f of files) await this.updateFile(f);
+            return "indexed";
+        }
+        return this.updateFile(target);
+    }
+
+    /** Brings an open document's unsaved text into the index, so retrieval sees what the user sees. */
+    async syncText(filePath: string, text: string): Promise<UpdateResult> {
+        const file = toPosix(path.resolve(filePath));
+        const existing = this.index.get(file);
+        const hash = contentHash(text);
+        if (existing && existing.hash === hash) return "unchanged";
+        const root = this.rootOf(file) ?? path.posix.dirname(file);
+        const language = languageOf(file);
+        if (!language) return "skipped";
+        const analysis = await analyze(this.grammars, language, text);
+        this.texts.put(file, text);
+        // mtime -1: the next save or restart compares by content hash.
+        this.index.set({path: file, root, mtimeMs: -1, size: text.length, hash, ...analysis});
+        return "indexed";
+    }
+
+    /** Re-reads .gitignore and exclude settings; the caller re-indexes the folders afterwards. */
+    setOptions(options: IndexOptions): void {
+        this.options = options;
+    }
+
+    async save(): Promise<void> {
+        if (this.options.storageDir) await saveSnapshot(this.options.storageDir, this.index.allFiles());
+    }
+
+    get folders(): readonly string[] {
+        return this.roots;
+    }
+
+    rootOf(file: string): string | undefined {
+        let best: string | undefined;
+        for (const root of this.roots) {
+            if ((file === root || file.startsWith(`${root}/`)) && (!best || root.length > best.length)) best = root;
+        }
+        return best;
+    }
+
+    private async indexOne(root: string, file: string, initial: boolean): Promise<UpdateResult> {
+        const language = languageOf(file)!;
+        const stat = fs.statSync(file, {throwIfNoEntry: false});
+        if (!stat || !stat.isFile()) return this.skip(file);
+        if (skipByName(path.posix.basename(file)) || skipBySize(stat.size, this.options.maxFileSizeKb)) return this.skip(file);
+
+        const known = this.index.get(file) ?? (initial ? this.persisted.get(file) : undefined);
+        if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) {
+            return this.keep(known, initial);
+        }
+        const bytes = fs.readFileSync(file);
+        if (isBinary(bytes)) return this.skip(file);
+        const text = bytes.toString("utf8");
+        if (skipByContent(text)) return this.skip(file);
+        const hash = contentHash(text);
+        if (known && known.hash === hash) return this.keep({...known, mtimeMs: stat.mtimeMs, size: stat.size}, initial);
+
+        const analysis = await analyze(this.grammars, language, text);
+        this.texts.put(file, text);
+        this.index.set({path: file, root, mtimeMs: stat.mtimeMs, size: stat.size, hash, ...analysis});
+        this.stats.reparsed++;
+        if (analysis.symbols.parsed) this.stats.parsedFiles++;
+        this.stats.definitions += analysis.symbols.definitions.length;
+        return "indexed";
+    }
+
+    private keep(file: IndexedFile, initial: boolean): UpdateResult {
+        if (this.index.get(file.path) !== file) this.index.set(file);
+        if (initial) {
+            this.stats.reused++;
+            if (file.symbols.parsed) this.stats.parsedFiles++;
+            this.stats.definitions += file.symbols.definitions.length;
+        }
+        return "unchanged";
+    }
+
+    private skip(file: string): UpdateResult {
+        this.stats.skipped++;
+        this.index.remove(file);
+        return "skipped";
+    }
+}

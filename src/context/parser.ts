@@ -1,0 +1,79 @@
+// web-tree-sitter, initialised once per thread: each grammar is loaded once and its query compiled once,
+// then every file of that language reuses them. Trees are deleted as soon as symbols are read out.
+import fs from "node:fs";
+import {Language, Parser, Query, type Tree} from "web-tree-sitter";
+import {type ParsedLanguage} from "./languages";
+import {queries} from "./queries";
+import {locateWasmFiles, type WasmFiles} from "./wasmLocation";
+
+export interface LoadedGrammar {
+    language: ParsedLanguage;
+    parser: Parser;
+    query: Query;
+}
+
+export class GrammarSet {
+    private readonly loading = new Map<ParsedLanguage, Promise<LoadedGrammar>>();
+    private readonly loaded = new Map<ParsedLanguage, LoadedGrammar>();
+
+    private constructor(private readonly files: WasmFiles) {}
+
+    /** Initialises the tree-sitter runtime from the located `tree-sitter.wasm`. */
+    static async create(wasmDir?: string): Promise<GrammarSet> {
+        const files = locateWasmFiles(wasmDir);
+        await initRuntime(files.runtime);
+        return new GrammarSet(files);
+    }
+
+    /** The grammar if already loaded, so the hot path pays no promise. */
+    peek(language: ParsedLanguage): LoadedGrammar | undefined {
+        return this.loaded.get(language);
+    }
+
+    load(language: ParsedLanguage): Promise<LoadedGrammar> {
+        let pending = this.loading.get(language);
+        if (!pending) {
+            pending = this.loadUncached(language);
+            this.loading.set(language, pending);
+        }
+        return pending;
+    }
+
+    private async loadUncached(language: ParsedLanguage): Promise<LoadedGrammar> {
+        const file = this.files.grammars[language];
+        let lang: Language;
+        try {
+            lang = await Language.load(new Uint8Array(fs.readFileSync(file)));
+        } catch (error) {
+            throw new Error(`Hearth context: grammar ${language} (${file}) failed to load: ${(error as Error).message}`);
+        }
+        let query: Query;
+        try {
+            query = new Query(lang, queries[language]);
+        } catch (error) {
+            throw new Error(`Hearth context: the ${language} symbol query does not compile: ${(error as Error).message}`);
+        }
+        const parser = new Parser();
+        parser.setLanguage(lang);
+        const grammar = {language, parser, query};
+        this.loaded.set(language, grammar);
+        return grammar;
+    }
+
+    /** Parses `text`; the caller must `delete()` the tree. */
+    static parse(grammar: LoadedGrammar, text: string): Tree {
+        const tree = grammar.parser.parse(text);
+        if (!tree) throw new Error(`Hearth context: tree-sitter returned no tree for a ${grammar.language} file`);
+        return tree;
+    }
+}
+
+let runtimeReady: Promise<void> | undefined;
+
+function initRuntime(runtimeWasm: string): Promise<void> {
+    runtimeReady ??= Parser.init({locateFile: () => runtimeWasm}).catch((error: Error) => {
+        runtimeReady = undefined;
+        throw new Error(`Hearth context: tree-sitter runtime (${runtimeWasm}) failed to start: ${error.message}`);
+    });
+    return runtimeReady;
+}
