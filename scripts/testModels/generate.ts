@@ -1,0 +1,189 @@
+// Builds every test model from the corpus and writes them with models.json, unless they are already up to date.
+import {createHash} from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import {vocabFingerprint} from "../../src/runtime/models/gguf/modelFacts";
+import {agreementShare, choosePerturbedRows, countBigrams, draftTable, greedyContinuation, targetTable, type BigramStats, type LogitTable} from "./bigrams";
+import {loadCorpus, CORPUS_FILES, CORPUS_PACKAGE, CORPUS_PACKAGE_VERSION} from "./corpus";
+import {buildGemma4AssistantModel} from "./gemma4AssistantModel";
+import {buildGemma4Model} from "./gemma4Model";
+import type {GgufWriter} from "./gguf";
+import {buildLlamaModel} from "./llamaModel";
+import {MODEL_NAMES, type ExpectedAgreement, type ModelEntry, type ModelName, type TestModelsManifest} from "./manifest";
+import {BpeEncoder, type Vocab} from "./tokenizer";
+import {validateModel} from "./validate";
+import {bannedTokens, buildFamilyVocab, specialTokenIds, VOCAB_SIZE, type VocabFamily} from "./vocabularies";
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, "..", "..");
+export const MODELS_DIR = path.join(REPO_ROOT, "test", "fixtures", "models");
+export const MANIFEST_PATH = path.join(MODELS_DIR, "models.json");
+
+export const SEED_PROMPT = "export function createTokenizer(model) {\n    const tokens = model.tokenize(";
+export const GREEDY_STEPS = 32;
+const EVALUATION_DOCUMENT = "dist/utils/LlamaText.js";
+const EVALUATION_TOKENS = 256;
+
+const TARGET_MARGIN = 0.75;
+const LOGIT_FLOOR = -30;
+const DRAFT = {sharpness: 3, margin: 6, floor: -60};
+
+export interface GenerateOptions {
+    force?: boolean;
+    log?: (line: string) => void;
+}
+
+export interface GenerateResult {
+    manifest: TestModelsManifest;
+    regenerated: boolean;
+}
+
+/** Sources whose content decides the models: any change regenerates them. */
+function generatorHash(corpusSha: string): string {
+    const hash = createHash("sha256").update(corpusSha);
+    const dir = import.meta.dirname;
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).sort()) hash.update(file).update(fs.readFileSync(path.join(dir, file)));
+    hash.update(fs.readFileSync(path.join(REPO_ROOT, "src", "runtime", "models", "gguf", "constants.ts")));
+    return hash.digest("hex");
+}
+
+export function readManifest(): TestModelsManifest | undefined {
+    try {
+        return JSON.parse(fs.readFileSync(MANIFEST_PATH, "utf8")) as TestModelsManifest;
+    } catch {
+        return undefined;
+    }
+}
+
+function upToDate(manifest: TestModelsManifest | undefined, hash: string): manifest is TestModelsManifest {
+    if (manifest?.formatVersion !== 1 || manifest.generatorHash !== hash) return false;
+    return MODEL_NAMES.every((name) => {
+        const entry = manifest.models[name];
+        try {
+            return entry !== undefined && fs.statSync(path.join(MODELS_DIR, entry.file)).size === entry.bytes;
+        } catch {
+            return false;
+        }
+    });
+}
+
+export function generateTestModels(options: GenerateOptions = {}): GenerateResult {
+    const log = options.log ?? (() => {});
+    const started = performance.now();
+    const corpus = loadCorpus(REPO_ROOT);
+    const hash = generatorHash(corpus.sha256);
+    const existing = readManifest();
+    if (!options.force && upToDate(existing, hash)) {
+        log(`test models are up to date (${MODELS_DIR})`);
+        return {manifest: existing, regenerated: false};
+    }
+    fs.mkdirSync(MODELS_DIR, {recursive: true});
+    const corpusText = corpus.documents.map((d) => d.text).join("\n");
+
+    const families = {} as Record<VocabFamily, {vocab: Vocab, encoder: BpeEncoder, sequences: number[][], stats: BigramStats, target: LogitTable}>;
+    for (const family of ["llama", "gemma4"] as const) {
+        const vocab = buildFamilyVocab(family, corpusText);
+        const encoder = new BpeEncoder(vocab);
+        const sequences = corpus.documents.map((d) => encoder.encode(d.text));
+        const stats = countBigrams(sequences, VOCAB_SIZE);
+        const target = targetTable(stats, {margin: TARGET_MARGIN, banned: bannedTokens(vocab), floor: LOGIT_FLOOR});
+        families[family] = {vocab, encoder, sequences, stats, target};
+        log(`${family} vocabulary: ${vocab.tokens.length} tokens, ${vocab.merges.length} merges, corpus = ${stats.tokenCount} tokens`);
+    }
+
+    const seedByVocab = {} as TestModelsManifest["seed"]["byVocab"];
+    const evaluation = {} as Record<VocabFamily, number[]>;
+    const evaluationIndex = CORPUS_FILES.indexOf(EVALUATION_DOCUMENT);
+    for (const family of ["llama", "gemma4"] as const) {
+        const {encoder, target, sequences} = families[family];
+        const promptTokens = encoder.encode(SEED_PROMPT);
+        const greedyTokens = greedyContinuation(target.successor, promptTokens[promptTokens.length - 1], GREEDY_STEPS);
+        seedByVocab[family] = {promptTokens, greedyTokens, greedyText: encoder.decode(greedyTokens)};
+        evaluation[family] = sequences[evaluationIndex].slice(0, EVALUATION_TOKENS);
+    }
+
+    const drafterTable = (family: VocabFamily, designShare: number, seed: number): {table: LogitTable, agreement: ExpectedAgreement} => {
+        const {stats, target, sequences} = families[family];
+        const perturbed = choosePerturbedRows(stats, 1 - designShare, seed, () => true);
+        const table = draftTable(target, {perturbedRows: perturbed, ...DRAFT});
+        // Every corpus position but each document's last has a next token; agreement counts those positions.
+        const corpusContexts = sequences.flatMap((ids) => ids.slice(0, -1));
+        const seedRun = seedByVocab[family];
+        const seedContexts = [seedRun.promptTokens[seedRun.promptTokens.length - 1], ...seedRun.greedyTokens.slice(0, -1)];
+        return {
+            table,
+            agreement: {
+                designShare,
+                perturbedRowCount: perturbed.size,
+                corpusShare: agreementShare(target.successor, table.successor, corpusContexts),
+                evaluationShare: agreementShare(target.successor, table.successor, evaluation[family]),
+                seedGreedyShare: agreementShare(target.successor, table.successor, seedContexts)
+            }
+        };
+    };
+
+    const llamaDraft = drafterTable("llama", 0.75, 11);
+    const gemmaDraft = drafterTable("gemma4", 0.7, 23);
+    const assistant = drafterTable("gemma4", 0.8, 37);
+    const llama = families.llama, gemma = families.gemma4;
+
+    const builds: {name: ModelName, role: ModelEntry["role"], vocab: VocabFamily, draftFor?: ModelName, table: LogitTable, agreement?: ExpectedAgreement, build: () => GgufWriter}[] = [
+        {name: "llama-target", role: "target", vocab: "llama", table: llama.target,
+            build: () => buildLlamaModel("Hearth test llama target", llama.vocab, llama.target, {nEmbd: 1024, nLayer: 4, nHead: 8, nHeadKv: 4, nFf: 2048, contextLength: 8192}, 1)},
+        {name: "llama-draft", role: "draft", vocab: "llama", draftFor: "llama-target", table: llamaDraft.table, agreement: llamaDraft.agreement,
+            build: () => buildLlamaModel("Hearth test llama draft", llama.vocab, llamaDraft.table, {nEmbd: 1024, nLayer: 1, nHead: 8, nHeadKv: 2, nFf: 512, contextLength: 8192}, 2)},
+        {name: "gemma4-target", role: "target", vocab: "gemma4", table: gemma.target,
+            build: () => buildGemma4Model("Hearth test Gemma 4 target", gemma.vocab, gemma.target, {
+                nEmbd: 1536, swaPattern: [true, true, true, false], nHead: 8, nHeadKv: 2, headDimFull: 256, headDimSwa: 128,
+                nFf: 1536, nEmbdPerLayer: 128, slidingWindow: 512, contextLength: 8192
+            }, 3)},
+        {name: "gemma4-draft", role: "draft", vocab: "gemma4", draftFor: "gemma4-target", table: gemmaDraft.table, agreement: gemmaDraft.agreement,
+            build: () => buildGemma4Model("Hearth test Gemma 4 draft", gemma.vocab, gemmaDraft.table, {
+                nEmbd: 1024, swaPattern: [true, false], nHead: 4, nHeadKv: 1, headDimFull: 256, headDimSwa: 128,
+                nFf: 512, nEmbdPerLayer: 64, slidingWindow: 512, contextLength: 8192
+            }, 4)},
+        {name: "gemma4-assistant", role: "mtp-drafter", vocab: "gemma4", draftFor: "gemma4-target", table: assistant.table, agreement: assistant.agreement,
+            build: () => buildGemma4AssistantModel("Hearth test Gemma 4 assistant", gemma.vocab, assistant.table, {
+                nEmbd: 1024, nEmbdTarget: 1536, swaPattern: [true, false], nHead: 4, nHeadKv: 2, headDimFull: 256, headDimSwa: 128,
+                nFf: 512, slidingWindow: 512, contextLength: 8192
+            }, 5)}
+    ];
+
+    const models = {} as Record<ModelName, ModelEntry>;
+    for (const spec of builds) {
+        const t0 = performance.now();
+        const writer = spec.build();
+        validateModel(writer);
+        const file = `${spec.name}.gguf`;
+        const bytes = writer.write(path.join(MODELS_DIR, file));
+        const arch = (writer.get("general.architecture") as {value: ModelEntry["architecture"]}).value;
+        const u32 = (key: string) => (writer.get(`${arch}.${key}`) as {value: number}).value;
+        models[spec.name] = {
+            file, architecture: arch, role: spec.role, vocab: spec.vocab, draftFor: spec.draftFor,
+            parameters: writer.parameterCount(), bytes, vocabSize: VOCAB_SIZE,
+            embeddingLength: u32("embedding_length"), blockCount: u32("block_count"), contextLength: u32("context_length"),
+            successor: [...spec.table.successor], expectedAgreement: spec.agreement
+        };
+        log(`${file}: ${(writer.parameterCount() / 1e6).toFixed(1)}M parameters, ${(bytes / 1e6).toFixed(1)} MB, ${Math.round(performance.now() - t0)} ms`);
+    }
+
+    const vocabs = {} as TestModelsManifest["vocabs"];
+    for (const family of ["llama", "gemma4"] as const) {
+        const {vocab, stats} = families[family];
+        vocabs[family] = {size: vocab.tokens.length, fingerprint: vocabFingerprint(vocab.tokens), specialTokens: specialTokenIds(family, vocab), corpusTokenCount: stats.tokenCount};
+    }
+    const manifest: TestModelsManifest = {
+        formatVersion: 1,
+        generatorHash: hash,
+        generationMs: Math.round(performance.now() - started),
+        corpus: {package: CORPUS_PACKAGE, version: CORPUS_PACKAGE_VERSION, files: [...CORPUS_FILES], sha256: corpus.sha256, bytes: corpus.bytes},
+        vocabs,
+        seed: {prompt: SEED_PROMPT, greedySteps: GREEDY_STEPS, byVocab: seedByVocab},
+        evaluation: {document: EVALUATION_DOCUMENT, byVocab: evaluation},
+        models
+    };
+    const temporary = `${MANIFEST_PATH}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, JSON.stringify(manifest, null, 1) + "\n");
+    fs.renameSync(temporary, MANIFEST_PATH);
+    log(`wrote ${MODELS_DIR} in ${manifest.generationMs} ms`);
+    return {manifest, regenerated: true};
+}

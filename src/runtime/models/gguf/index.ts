@@ -1,0 +1,6 @@
+export * from "./constants";
+export * from "./errors";
+export * from "./reader";
+export * from "./metadata";
+export * from "./modelFacts";
+export * from "./compatibility";

@@ -1,0 +1,90 @@
+// The facts the runtime needs about a model file, read from its GGUF header alone (no tensor data, no llama.cpp).
+import {createHash} from "node:crypto";
+import {FIM_TOKEN_KEYS, MTP_DRAFTER_ARCHITECTURES, type FimRole} from "./constants";
+import {GgufFormatError} from "./errors";
+import {getInteger, getString, getStringArray, requireString} from "./metadata";
+import {readGgufHeaderFromFile, type GgufHeader} from "./reader";
+
+export interface GgufModelFacts {
+    readonly architecture: string;
+    readonly name: string | undefined;
+    readonly contextLength: number | undefined;
+    readonly embeddingLength: number | undefined;
+    readonly blockCount: number | undefined;
+    readonly tokenizerModel: string | undefined;
+    readonly vocabSize: number;
+    /** sha256 (hex) of the token texts in id order: equal fingerprints mean interchangeable token ids. */
+    readonly vocabFingerprint: string;
+    /** A Gemma 4 MTP drafter (`gemma4-assistant`): usable only as a drafter beside a gemma4 target. */
+    readonly isMtpDrafter: boolean;
+    /** For an MTP drafter: the hidden size of the target it was trained for (`embedding_length_out`). */
+    readonly mtpTargetEmbeddingLength: number | undefined;
+    readonly fimTokens: Readonly<Partial<Record<FimRole, number>>>;
+    readonly bosTokenId: number | undefined;
+    readonly eosTokenId: number | undefined;
+    readonly hasChatTemplate: boolean;
+    readonly tensorCount: number;
+    readonly parameterCount: number;
+    /** Size the file must have to hold all tensor data; undefined when a tensor type is unknown to the reader. */
+    readonly expectedFileSize: number | undefined;
+    readonly fileSize: number;
+    readonly truncated: boolean;
+}
+
+export function readModelFacts(path: string): GgufModelFacts {
+    const header = readGgufHeaderFromFile(path);
+    try {
+        return modelFactsFromHeader(header);
+    } catch (error) {
+        if (error instanceof GgufFormatError && error.path === undefined) {
+            throw new GgufFormatError(error.code, error.message, error.offset, path);
+        }
+        throw error;
+    }
+}
+
+export function modelFactsFromHeader(header: GgufHeader): GgufModelFacts {
+    const architecture = requireString(header, "general.architecture");
+    const tokens = getStringArray(header, "tokenizer.ggml.tokens");
+    if (tokens === undefined || tokens.length === 0) {
+        throw new GgufFormatError("missing-key", `model has no vocabulary ("tokenizer.ggml.tokens" is missing or empty)`);
+    }
+    const archKey = (suffix: string) => getInteger(header, `${architecture}.${suffix}`);
+    const fimTokens: Partial<Record<FimRole, number>> = {};
+    for (const [role, key] of Object.entries(FIM_TOKEN_KEYS) as [FimRole, string][]) {
+        const id = getInteger(header, key);
+        if (id !== undefined && id >= 0 && id < tokens.length) fimTokens[role] = id;
+    }
+    const template = getString(header, "tokenizer.chat_template");
+    const expected = header.expectedFileSize;
+    return {
+        architecture,
+        name: getString(header, "general.name"),
+        contextLength: archKey("context_length"),
+        embeddingLength: archKey("embedding_length"),
+        blockCount: archKey("block_count"),
+        tokenizerModel: getString(header, "tokenizer.ggml.model"),
+        vocabSize: tokens.length,
+        vocabFingerprint: vocabFingerprint(tokens),
+        isMtpDrafter: MTP_DRAFTER_ARCHITECTURES.includes(architecture),
+        mtpTargetEmbeddingLength: MTP_DRAFTER_ARCHITECTURES.includes(architecture) ? archKey("embedding_length_out") : undefined,
+        fimTokens,
+        bosTokenId: getInteger(header, "tokenizer.ggml.bos_token_id"),
+        eosTokenId: getInteger(header, "tokenizer.ggml.eos_token_id"),
+        hasChatTemplate: template !== undefined && template.trim() !== "",
+        tensorCount: header.tensors.length,
+        parameterCount: header.tensors.reduce((sum, tensor) => sum + Number(tensor.elementCount), 0),
+        expectedFileSize: expected,
+        fileSize: header.fileSize,
+        truncated: expected !== undefined && header.fileSize < expected
+    };
+}
+
+export function vocabFingerprint(tokens: readonly string[]): string {
+    const hash = createHash("sha256");
+    for (const token of tokens) {
+        hash.update(token, "utf8");
+        hash.update("\0");
+    }
+    return hash.digest("hex");
+}

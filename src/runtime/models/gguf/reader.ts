@@ -1,0 +1,275 @@
+// GGUF header reader: magic, version, metadata and tensor infos, without touching tensor data.
+// Every length and count is checked against the bytes the file still has before anything is allocated,
+// so a corrupt or hostile file fails fast with a GgufFormatError instead of hanging or exhausting memory.
+import {BufferSource, FileSource, type ByteSource} from "./byteSource";
+import {
+    GGML_TYPE_LAYOUT, GGUF_DEFAULT_ALIGNMENT, GGUF_MAGIC, GGUF_SCALAR_SIZE, GGUF_SUPPORTED_VERSIONS, GgufValueType,
+    alignUp, ggmlTensorBytes
+} from "./constants";
+import {GgufFormatError} from "./errors";
+
+export type GgufScalar = number | bigint | boolean | string;
+export interface GgufArray {
+    readonly itemType: GgufValueType;
+    readonly items: GgufValue[];
+}
+export type GgufValue = GgufScalar | GgufArray;
+
+export interface GgufMetadataEntry {
+    readonly type: GgufValueType;
+    readonly value: GgufValue;
+}
+
+export interface GgufTensorInfo {
+    readonly name: string;
+    /** ggml order: dims[0] is the contiguous (row) dimension. */
+    readonly dims: number[];
+    readonly type: number;
+    /** Offset from the start of the tensor data section. */
+    readonly offset: bigint;
+    readonly elementCount: bigint;
+    /** Undefined when the tensor type is one this reader has no size for. */
+    readonly byteSize: bigint | undefined;
+}
+
+export interface GgufHeader {
+    readonly version: number;
+    readonly metadata: ReadonlyMap<string, GgufMetadataEntry>;
+    readonly tensors: readonly GgufTensorInfo[];
+    readonly alignment: number;
+    /** File offset where tensor data begins. */
+    readonly dataOffset: number;
+    /** Smallest file size that holds every tensor; undefined when a tensor type is unknown. */
+    readonly expectedFileSize: number | undefined;
+    readonly fileSize: number;
+}
+
+export interface GgufReadLimits {
+    maxTensors: number;
+    maxKeys: number;
+    maxKeyLength: number;
+    maxStringLength: number;
+    maxArrayItems: number;
+    maxDims: number;
+}
+
+export const DEFAULT_GGUF_LIMITS: Readonly<GgufReadLimits> = {
+    maxTensors: 1 << 20,
+    maxKeys: 1 << 16,
+    maxKeyLength: 1 << 16,
+    maxStringLength: 64 << 20,
+    maxArrayItems: 1 << 24,
+    maxDims: 4
+};
+
+const MAX_ARRAY_NESTING = 2;
+const WINDOW_BYTES = 1 << 20;
+const utf8 = new TextDecoder("utf-8", {fatal: true});
+
+/** Sequential reader over a ByteSource through a bounded window. */
+class Cursor {
+    private window = new Uint8Array(0);
+    private windowStart = 0;
+    private view = new DataView(this.window.buffer);
+    offset = 0;
+
+    constructor(private readonly source: ByteSource, private readonly path: string | undefined) {}
+
+    get remaining(): number {
+        return this.source.size - this.offset;
+    }
+
+    fail(code: ConstructorParameters<typeof GgufFormatError>[0], message: string, offset = this.offset): never {
+        throw new GgufFormatError(code, message, offset, this.path);
+    }
+
+    /** Makes `length` bytes at the current offset available in the window; returns their position in it. */
+    private take(length: number, what: string): number {
+        if (length > this.remaining) {
+            this.fail("truncated", `truncated at offset ${this.offset}: ${what} needs ${length} bytes, the file has ${this.remaining} left`);
+        }
+        const end = this.offset + length;
+        if (this.offset < this.windowStart || end > this.windowStart + this.window.byteLength) {
+            const size = Math.min(Math.max(length, WINDOW_BYTES), this.source.size - this.offset);
+            const bytes = this.source.read(this.offset, size);
+            this.window = bytes;
+            this.windowStart = this.offset;
+            this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        }
+        const at = this.offset - this.windowStart;
+        this.offset = end;
+        return at;
+    }
+
+    u8(what: string): number { return this.view.getUint8(this.take(1, what)); }
+    i8(what: string): number { return this.view.getInt8(this.take(1, what)); }
+    u16(what: string): number { return this.view.getUint16(this.take(2, what), true); }
+    i16(what: string): number { return this.view.getInt16(this.take(2, what), true); }
+    u32(what: string): number { return this.view.getUint32(this.take(4, what), true); }
+    i32(what: string): number { return this.view.getInt32(this.take(4, what), true); }
+    f32(what: string): number { return this.view.getFloat32(this.take(4, what), true); }
+    f64(what: string): number { return this.view.getFloat64(this.take(8, what), true); }
+    u64(what: string): bigint { return this.view.getBigUint64(this.take(8, what), true); }
+    i64(what: string): bigint { return this.view.getBigInt64(this.take(8, what), true); }
+
+    /**
+     * A uint64 count, refused before anything is allocated for it: above `max` no real model goes, and each
+     * item takes at least `minItemBytes`, so a count the rest of the file cannot hold means truncation.
+     */
+    count(what: string, max: number, minItemBytes: number): number {
+        const at = this.offset;
+        const value = this.u64(what);
+        if (value > BigInt(max)) this.fail("absurd-count", `${what} is ${value}, more than the ${max} any real model has`, at);
+        const fits = Math.floor(this.remaining / minItemBytes);
+        if (value > BigInt(fits)) {
+            this.fail("truncated", `truncated after offset ${at}: ${what} is ${value}, but the ${this.remaining} bytes left hold at most ${fits}`, at);
+        }
+        return Number(value);
+    }
+
+    string(what: string, maxLength: number): string {
+        const at = this.offset;
+        const length = this.u64(`length of ${what}`);
+        if (length > BigInt(maxLength)) this.fail("absurd-length", `${what} claims ${length} bytes (limit ${maxLength})`, at);
+        const n = Number(length);
+        const start = this.take(n, what);
+        try {
+            return utf8.decode(this.window.subarray(start, start + n));
+        } catch {
+            return this.fail("bad-string", `${what} is not valid UTF-8`, at);
+        }
+    }
+}
+
+export function readGgufHeaderFromBuffer(bytes: Uint8Array, limits: Partial<GgufReadLimits> = {}): GgufHeader {
+    return readGgufHeader(new BufferSource(bytes), undefined, limits);
+}
+
+export function readGgufHeaderFromFile(path: string, limits: Partial<GgufReadLimits> = {}): GgufHeader {
+    const source = new FileSource(path);
+    try {
+        return readGgufHeader(source, path, limits);
+    } finally {
+        source.close();
+    }
+}
+
+export function readGgufHeader(source: ByteSource, path: string | undefined, partialLimits: Partial<GgufReadLimits> = {}): GgufHeader {
+    const limits = {...DEFAULT_GGUF_LIMITS, ...partialLimits};
+    const cursor = new Cursor(source, path);
+
+    if (source.size < 4) cursor.fail("truncated", `truncated at offset 0: ${source.size} bytes is too short for a GGUF magic`);
+    const magic = cursor.u32("magic");
+    if (magic !== GGUF_MAGIC) {
+        const text = [0, 8, 16, 24].map((shift) => (magic >>> shift) & 0xff).map((b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : "."));
+        cursor.fail("bad-magic", `bad magic "${text.join("")}" (0x${magic.toString(16).padStart(8, "0")}): not a GGUF file`, 0);
+    }
+    const version = cursor.u32("version");
+    if (!GGUF_SUPPORTED_VERSIONS.includes(version)) {
+        cursor.fail("unsupported-version", `unsupported GGUF version ${version} (supported: ${GGUF_SUPPORTED_VERSIONS.join(", ")})`, 4);
+    }
+    // A tensor info takes at least 8+4+4+8 bytes and a key/value at least 8+4+1: both counts are bounded by file size too.
+    const tensorCount = cursor.count("tensor count", limits.maxTensors, 24);
+    const keyCount = cursor.count("metadata key count", limits.maxKeys, 13);
+
+    const metadata = new Map<string, GgufMetadataEntry>();
+    for (let i = 0; i < keyCount; i++) {
+        const keyOffset = cursor.offset;
+        const key = cursor.string(`key #${i}`, limits.maxKeyLength);
+        if (metadata.has(key)) cursor.fail("duplicate", `metadata key "${key}" appears twice`, keyOffset);
+        const typeOffset = cursor.offset;
+        const type = cursor.u32(`type of "${key}"`);
+        metadata.set(key, {type, value: readValue(cursor, type, key, limits, 0, typeOffset)});
+    }
+
+    const alignment = readAlignment(metadata, cursor);
+    const tensors: GgufTensorInfo[] = [];
+    const names = new Set<string>();
+    for (let i = 0; i < tensorCount; i++) {
+        const infoOffset = cursor.offset;
+        const tensor = readTensorInfo(cursor, i, limits, alignment);
+        if (names.has(tensor.name)) cursor.fail("duplicate", `tensor "${tensor.name}" appears twice`, infoOffset);
+        names.add(tensor.name);
+        tensors.push(tensor);
+    }
+
+    const dataOffset = Number(alignUp(BigInt(cursor.offset), alignment));
+    let dataEnd: bigint | undefined = 0n;
+    for (const tensor of tensors) {
+        if (tensor.byteSize === undefined) { dataEnd = undefined; break; }
+        const end = tensor.offset + tensor.byteSize;
+        if (end > dataEnd) dataEnd = end;
+    }
+    const expectedFileSize = dataEnd === undefined ? undefined : dataOffset + Number(dataEnd);
+    return {version, metadata, tensors, alignment, dataOffset, expectedFileSize, fileSize: source.size};
+}
+
+function readValue(cursor: Cursor, type: number, key: string, limits: GgufReadLimits, depth: number, typeOffset: number): GgufValue {
+    switch (type) {
+        case GgufValueType.Uint8: return cursor.u8(key);
+        case GgufValueType.Int8: return cursor.i8(key);
+        case GgufValueType.Uint16: return cursor.u16(key);
+        case GgufValueType.Int16: return cursor.i16(key);
+        case GgufValueType.Uint32: return cursor.u32(key);
+        case GgufValueType.Int32: return cursor.i32(key);
+        case GgufValueType.Float32: return cursor.f32(key);
+        case GgufValueType.Float64: return cursor.f64(key);
+        case GgufValueType.Uint64: return cursor.u64(key);
+        case GgufValueType.Int64: return cursor.i64(key);
+        case GgufValueType.Bool: {
+            const at = cursor.offset;
+            const byte = cursor.u8(key);
+            if (byte > 1) cursor.fail("bad-value-type", `"${key}" is a bool holding ${byte}`, at);
+            return byte === 1;
+        }
+        case GgufValueType.String: return cursor.string(`value of "${key}"`, limits.maxStringLength);
+        case GgufValueType.Array: {
+            if (depth >= MAX_ARRAY_NESTING) cursor.fail("bad-value-type", `"${key}" nests arrays deeper than ${MAX_ARRAY_NESTING}`, typeOffset);
+            const itemTypeOffset = cursor.offset;
+            const itemType = cursor.u32(`item type of "${key}"`);
+            const itemSize = itemType === GgufValueType.String ? 8 : itemType === GgufValueType.Array ? 12 : GGUF_SCALAR_SIZE[itemType as GgufValueType];
+            if (itemSize === undefined) cursor.fail("bad-value-type", `"${key}" is an array of unknown value type ${itemType}`, itemTypeOffset);
+            const length = cursor.count(`item count of "${key}"`, limits.maxArrayItems, itemSize);
+            const items: GgufValue[] = new Array(length);
+            for (let i = 0; i < length; i++) items[i] = readValue(cursor, itemType, key, limits, depth + 1, itemTypeOffset);
+            return {itemType, items};
+        }
+        default:
+            return cursor.fail("bad-value-type", `"${key}" has unknown value type ${type}`, typeOffset);
+    }
+}
+
+function readAlignment(metadata: ReadonlyMap<string, GgufMetadataEntry>, cursor: Cursor): number {
+    const entry = metadata.get("general.alignment");
+    if (entry === undefined) return GGUF_DEFAULT_ALIGNMENT;
+    const value = entry.value;
+    if (entry.type !== GgufValueType.Uint32 || typeof value !== "number" || value === 0 || (value & (value - 1)) !== 0) {
+        return cursor.fail("wrong-type", `general.alignment must be a power-of-two uint32, got ${String(value)}`, 0);
+    }
+    return value;
+}
+
+function readTensorInfo(cursor: Cursor, index: number, limits: GgufReadLimits, alignment: number): GgufTensorInfo {
+    const start = cursor.offset;
+    const name = cursor.string(`name of tensor #${index}`, limits.maxKeyLength);
+    const dimCount = cursor.u32(`dimension count of "${name}"`);
+    if (dimCount > limits.maxDims) cursor.fail("absurd-count", `tensor "${name}" has ${dimCount} dimensions (at most ${limits.maxDims})`, start);
+    const dims: number[] = [];
+    let elementCount = 1n;
+    for (let d = 0; d < dimCount; d++) {
+        const dim = cursor.u64(`dimension ${d} of "${name}"`);
+        if (dim === 0n || dim > BigInt(Number.MAX_SAFE_INTEGER)) cursor.fail("bad-tensor", `tensor "${name}" has dimension ${d} = ${dim}`, start);
+        elementCount *= dim;
+        if (elementCount > 1n << 50n) cursor.fail("bad-tensor", `tensor "${name}" claims ${elementCount}+ elements`, start);
+        dims.push(Number(dim));
+    }
+    const type = cursor.u32(`type of "${name}"`);
+    if (type > 255) cursor.fail("bad-tensor", `tensor "${name}" has type ${type}, no ggml type is that large`, start);
+    const offset = cursor.u64(`offset of "${name}"`);
+    if (offset % BigInt(alignment) !== 0n) cursor.fail("bad-tensor", `tensor "${name}" data offset ${offset} is not aligned to ${alignment}`, start);
+    const layout = GGML_TYPE_LAYOUT[type];
+    if (layout !== undefined && dims.length > 0 && dims[0] % layout.blockSize !== 0) {
+        cursor.fail("bad-tensor", `tensor "${name}" row of ${dims[0]} is not a multiple of its type's block of ${layout.blockSize}`, start);
+    }
+    return {name, dims, type, offset, elementCount, byteSize: ggmlTensorBytes(type, elementCount)};
+}
