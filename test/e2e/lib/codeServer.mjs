@@ -21,6 +21,26 @@ function commonArgs(sandbox) {
     ];
 }
 
+/** Quiet user settings: no network lookups, no welcome pages, no AI features competing for the CPU. */
+const userSettings = {
+    "extensions.autoCheckUpdates": false,
+    "extensions.autoUpdate": false,
+    "update.mode": "none",
+    "telemetry.telemetryLevel": "off",
+    "workbench.startupEditor": "none",
+    "workbench.tips.enabled": false,
+    "chat.disableAIFeatures": true,
+    "git.enabled": false,
+    "typescript.tsserver.experimental.enableProjectDiagnostics": false
+};
+
+function writeUserSettings(sandbox) {
+    const dir = path.join(sandbox.userDataDir, "User");
+    fs.mkdirSync(dir, {recursive: true});
+    const file = path.join(dir, "settings.json");
+    if (!fs.existsSync(file)) fs.writeFileSync(file, JSON.stringify(userSettings, null, 4));
+}
+
 /** code-server writes a default config (with a password) when none exists; give it ours. */
 function writeConfig(sandbox) {
     const file = path.join(sandbox.root, "code-server.yaml");
@@ -31,6 +51,7 @@ function writeConfig(sandbox) {
 /** Starts code-server and resolves once its health endpoint answers. */
 export async function startCodeServer(sandbox, {folder, env = {}, startTimeoutMs = 60000}) {
     const port = await freePort();
+    writeUserSettings(sandbox);
     const logFile = path.join(sandbox.logsDir, "code-server.log");
     const args = [
         codeServerEntry,

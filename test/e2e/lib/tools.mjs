@@ -15,20 +15,20 @@ export const chromiumBinary = process.env.HEARTH_E2E_CHROMIUM ?? "/usr/bin/chrom
 export const pinnedCodeServer = pinned.codeServer;
 export const pinnedNode = pinned.node;
 
-/** Names what is missing for the e2e run, empty when everything is in place. */
+/** Names what is missing for the e2e run, empty when everything is in place (scripts/setupE2e.sh writes the markers). */
 export function missingTools() {
     const missing = [];
-    if (installedVersion(path.join(nodeDir, "package.json")) !== pinnedNode || !fs.existsSync(nodeBinary)) missing.push(`Node ${pinnedNode} (${nodeDir})`);
-    if (installedVersion(path.join(codeServerDir, "package.json")) !== pinnedCodeServer || !fs.existsSync(path.join(codeServerDir, "lib/vscode/node_modules"))) {
+    if (marker(path.join(cacheDir, "node24")) !== pinnedNode || !fs.existsSync(nodeBinary)) missing.push(`Node ${pinnedNode} (${nodeDir})`);
+    if (marker(path.join(cacheDir, "code-server")) !== pinnedCodeServer || !fs.existsSync(codeServerEntry)) {
         missing.push(`code-server ${pinnedCodeServer} (${codeServerDir})`);
     }
     if (!fs.existsSync(chromiumBinary)) missing.push(`Chromium (${chromiumBinary})`);
     return missing;
 }
 
-function installedVersion(packageJson) {
+function marker(installDir) {
     try {
-        return JSON.parse(fs.readFileSync(packageJson, "utf8")).version;
+        return fs.readFileSync(path.join(installDir, "installed-version"), "utf8").trim();
     } catch {
         return undefined;
     }

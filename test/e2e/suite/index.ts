@@ -16,6 +16,8 @@ export async function run(): Promise<void> {
     const outputFile = process.env.HEARTH_E2E_OUTPUT;
     const resultFile = process.env.HEARTH_E2E_RESULT;
     teeReporterOutput(outputFile);
+    // Stack traces point into the .ts sources through the bundles' inline source maps.
+    process.setSourceMapsEnabled(true);
 
     const mocha = new Mocha({
         ui: "bdd",

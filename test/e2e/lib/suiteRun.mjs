@@ -1,0 +1,75 @@
+// One pass of the mocha suite inside a real VS Code: code-server + headless Chromium, with the
+// extension host's reporter output streamed to our stdout as it is written.
+import fs from "node:fs";
+import path from "node:path";
+import {startCodeServer, tail} from "./codeServer.mjs";
+import {runExtensionTests} from "./workbench.mjs";
+import {repoRoot} from "./tools.mjs";
+
+export const fixtureWorkspace = path.join(repoRoot, "test/fixtures/workspaces/e2e");
+
+/**
+ * Runs the bundled suite against the extension at `extensionDevelopmentPath`; Hearth itself must load
+ * from under `expectedExtensionRoot` (the repository, or the extensions folder a VSIX went into).
+ * Resolves with the mocha counts; throws when the harness could not produce them.
+ */
+export async function runSuite(sandbox, {suiteIndex, extensionDevelopmentPath, expectedExtensionRoot, timeoutMs}) {
+    const outputFile = path.join(sandbox.logsDir, "mocha.txt");
+    const resultFile = path.join(sandbox.root, "result.json");
+    const extensionEnv = {
+        HEARTH_E2E_OUTPUT: outputFile,
+        HEARTH_E2E_RESULT: resultFile,
+        HEARTH_E2E_EXTENSION_ROOT: expectedExtensionRoot,
+        HEARTH_E2E_COLOR: process.stdout.isTTY ? "1" : "0",
+        ...(process.env.HEARTH_E2E_GREP ? {HEARTH_E2E_GREP: process.env.HEARTH_E2E_GREP} : {})
+    };
+    const server = await startCodeServer(sandbox, {folder: fixtureWorkspace, env: extensionEnv});
+    const stopStreaming = streamFile(outputFile);
+    let exitCode;
+    try {
+        exitCode = await runExtensionTests(sandbox, server, {
+            folder: fixtureWorkspace,
+            extensionDevelopmentPath,
+            extensionTestsPath: suiteIndex,
+            extensionEnv,
+            timeoutMs
+        });
+    } finally {
+        stopStreaming();
+        await server.stop();
+    }
+    if (!fs.existsSync(resultFile)) {
+        throw new Error(`the extension host exited ${exitCode} without running the suite.\n` +
+            `workbench log (tail):\n${tail(path.join(sandbox.logsDir, "workbench.log"))}\ncode-server log (tail):\n${tail(server.logFile)}`);
+    }
+    const counts = JSON.parse(fs.readFileSync(resultFile, "utf8"));
+    return {...counts, exitCode};
+}
+
+/** Copies what is appended to `file` onto stdout until the returned function is called. */
+function streamFile(file) {
+    let offset = 0;
+    const pump = () => {
+        let fd;
+        try {
+            fd = fs.openSync(file, "r");
+        } catch {
+            return;
+        }
+        try {
+            const size = fs.fstatSync(fd).size;
+            if (size <= offset) return;
+            const chunk = Buffer.alloc(size - offset);
+            fs.readSync(fd, chunk, 0, chunk.length, offset);
+            offset = size;
+            process.stdout.write(chunk);
+        } finally {
+            fs.closeSync(fd);
+        }
+    };
+    const timer = setInterval(pump, 200);
+    return () => {
+        clearInterval(timer);
+        pump();
+    };
+}
