@@ -30,7 +30,12 @@ export async function syncPrefix(sequence: LlamaContextSequence, tokens: readonl
     return {reused, toEvaluate: tokens.slice(reused) as Token[]};
 }
 
-export async function generate(request: GenerateRequest): Promise<GenerationResult> {
+/** A generation's result with the generated token ids (kept in-process; the protocol carries text only). */
+export interface GenerationOutput extends GenerationResult {
+    tokens: Token[];
+}
+
+export async function generate(request: GenerateRequest): Promise<GenerationOutput> {
     const started = performance.now();
     const {sequence, promptTokens, signal} = request;
     const model = sequence.model;
@@ -90,11 +95,12 @@ export async function generate(request: GenerateRequest): Promise<GenerationResu
     }
     return finish(stopReason);
 
-    function finish(reason: StopReason): GenerationResult {
+    function finish(reason: StopReason): GenerationOutput {
         if (reason !== "stopString") stream.flush();
         const end = performance.now();
         const decodeMs = firstTokenAt === undefined ? 0 : end - firstTokenAt;
         return {
+            tokens: generated,
             text: stream.text,
             stopReason: reason,
             stats: {

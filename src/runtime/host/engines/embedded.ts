@@ -163,7 +163,7 @@ class EmbeddedEngine implements Engine {
                     `do not fit in the context (${lane.sequence.contextSize} tokens)`);
             const drafter = this.drafterFor(lane);
             try {
-                const generation = await generate({
+                const {tokens: _tokens, ...generation} = await generate({
                     sequence: lane.sequence,
                     ...request,
                     signal,
