@@ -167,19 +167,21 @@ export class ByteBuilder {
         return at;
     }
 
-    u8(v: number): this { this.view.setUint8(this.reserve(1), v); return this; }
-    i8(v: number): this { this.view.setInt8(this.reserve(1), v); return this; }
-    u16(v: number): this { this.view.setUint16(this.reserve(2), v, true); return this; }
-    i16(v: number): this { this.view.setInt16(this.reserve(2), v, true); return this; }
-    u32(v: number): this { this.view.setUint32(this.reserve(4), v, true); return this; }
-    i32(v: number): this { this.view.setInt32(this.reserve(4), v, true); return this; }
-    f32(v: number): this { this.view.setFloat32(this.reserve(4), v, true); return this; }
-    f64(v: number): this { this.view.setFloat64(this.reserve(8), v, true); return this; }
-    u64(v: bigint): this { this.view.setBigUint64(this.reserve(8), v, true); return this; }
-    i64(v: bigint): this { this.view.setBigInt64(this.reserve(8), v, true); return this; }
+    // `reserve` may replace the buffer, so the view is read only after it returns.
+    u8(v: number): this { const at = this.reserve(1); this.view.setUint8(at, v); return this; }
+    i8(v: number): this { const at = this.reserve(1); this.view.setInt8(at, v); return this; }
+    u16(v: number): this { const at = this.reserve(2); this.view.setUint16(at, v, true); return this; }
+    i16(v: number): this { const at = this.reserve(2); this.view.setInt16(at, v, true); return this; }
+    u32(v: number): this { const at = this.reserve(4); this.view.setUint32(at, v, true); return this; }
+    i32(v: number): this { const at = this.reserve(4); this.view.setInt32(at, v, true); return this; }
+    f32(v: number): this { const at = this.reserve(4); this.view.setFloat32(at, v, true); return this; }
+    f64(v: number): this { const at = this.reserve(8); this.view.setFloat64(at, v, true); return this; }
+    u64(v: bigint): this { const at = this.reserve(8); this.view.setBigUint64(at, v, true); return this; }
+    i64(v: bigint): this { const at = this.reserve(8); this.view.setBigInt64(at, v, true); return this; }
 
     raw(bytes: Uint8Array): this {
-        this.buffer.set(bytes, this.reserve(bytes.byteLength));
+        const at = this.reserve(bytes.byteLength);
+        this.buffer.set(bytes, at);
         return this;
     }
 

@@ -101,16 +101,17 @@ class Cursor {
         return at;
     }
 
-    u8(what: string): number { return this.view.getUint8(this.take(1, what)); }
-    i8(what: string): number { return this.view.getInt8(this.take(1, what)); }
-    u16(what: string): number { return this.view.getUint16(this.take(2, what), true); }
-    i16(what: string): number { return this.view.getInt16(this.take(2, what), true); }
-    u32(what: string): number { return this.view.getUint32(this.take(4, what), true); }
-    i32(what: string): number { return this.view.getInt32(this.take(4, what), true); }
-    f32(what: string): number { return this.view.getFloat32(this.take(4, what), true); }
-    f64(what: string): number { return this.view.getFloat64(this.take(8, what), true); }
-    u64(what: string): bigint { return this.view.getBigUint64(this.take(8, what), true); }
-    i64(what: string): bigint { return this.view.getBigInt64(this.take(8, what), true); }
+    // `take` may move the window, so the view is read only after it returns.
+    u8(what: string): number { const at = this.take(1, what); return this.view.getUint8(at); }
+    i8(what: string): number { const at = this.take(1, what); return this.view.getInt8(at); }
+    u16(what: string): number { const at = this.take(2, what); return this.view.getUint16(at, true); }
+    i16(what: string): number { const at = this.take(2, what); return this.view.getInt16(at, true); }
+    u32(what: string): number { const at = this.take(4, what); return this.view.getUint32(at, true); }
+    i32(what: string): number { const at = this.take(4, what); return this.view.getInt32(at, true); }
+    f32(what: string): number { const at = this.take(4, what); return this.view.getFloat32(at, true); }
+    f64(what: string): number { const at = this.take(8, what); return this.view.getFloat64(at, true); }
+    u64(what: string): bigint { const at = this.take(8, what); return this.view.getBigUint64(at, true); }
+    i64(what: string): bigint { const at = this.take(8, what); return this.view.getBigInt64(at, true); }
 
     /**
      * A uint64 count, refused before anything is allocated for it: above `max` no real model goes, and each
