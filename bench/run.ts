@@ -27,7 +27,7 @@ function parse(argv: string[]): {name: string, args: BenchArgs} {
 }
 
 async function main(): Promise<void> {
-    const available = fs.readdirSync(import.meta.dirname).filter((f) => f.endsWith(".ts") && f !== "run.ts").map((f) => f.slice(0, -3));
+    const available = fs.readdirSync(__dirname).filter((f) => f.endsWith(".ts") && f !== "run.ts").map((f) => f.slice(0, -3));
     const {name, args} = parse(process.argv.slice(2));
     if (!name || !available.includes(name)) {
         console.error(`usage: npm run bench -- NAME [--repo PATH]\nbenchmarks: ${available.join(", ")}`);
@@ -39,4 +39,8 @@ async function main(): Promise<void> {
     process.exit(0); // native handles (llama, workers) must not keep the process alive after the result
 }
 
-await main();
+// tsx runs this file as CommonJS (package.json has no "type": "module"): no top-level await, no import.meta.
+main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.stack : error);
+    process.exit(1);
+});

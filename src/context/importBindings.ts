@@ -14,7 +14,7 @@ function lastSegment(source: string): string {
 function aliasList(list: string): ImportBinding[] {
     const bindings: ImportBinding[] = [];
     for (const item of list.split(",")) {
-        const names = item.replace(/\btype\b/g, " ").match(word) ?? [];
+        const names: string[] = item.replace(/\btype\b/g, " ").match(word) ?? [];
         if (names.length === 0) continue;
         if (names.length >= 3 && names[1] === "as") bindings.push({imported: names[0], local: names[2]});
         else bindings.push({imported: names[0], local: names[0]});

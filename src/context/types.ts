@@ -88,6 +88,8 @@ export interface Snippet {
     source: SnippetSource;
     /** For definition snippets: the name they define. */
     symbol?: string;
+    /** Signatures only: the text does not follow the line range line by line, so it is never trimmed. */
+    outline?: boolean;
 }
 
 export interface PackedSnippet extends Snippet {

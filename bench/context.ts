@@ -1,0 +1,177 @@
+// `npm run bench -- context [--repo PATH] [--samples N] [--seed N] [--worker]`
+// Indexes a repository, times single-file updates and cursor retrievals, and measures recall: at call sites
+// picked at random (fixed seed) whose callee is defined once in the workspace, in another file or more than
+// 100 lines away in the same file, is the callee's definition in the context packed at 2K, 8K and 32K tokens?
+// Default repository: this project (the current directory). Retrieval is timed as rank + pack at 8K tokens.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type {BenchArgs} from "./run";
+import {ContextEngine} from "../src/context/engine";
+import {IndexWorkerClient} from "../src/context/worker/client";
+import type {Definition, IndexedFile, PackResult} from "../src/context/types";
+
+const farLines = 100;
+const budgets = [2048, 8192, 32768] as const;
+
+interface CallSite {
+    path: string;
+    line: number;
+    column: number;
+    callee: string;
+    defPath: string;
+    def: Definition;
+}
+
+export default async function contextBenchmark(args: BenchArgs): Promise<Record<string, unknown>> {
+    const repo = path.resolve(args.repo ?? process.cwd());
+    if (!fs.existsSync(repo) || !fs.statSync(repo).isDirectory()) throw new Error(`--repo ${repo} is not a folder`);
+    const samples = Number(args.options.samples ?? 200);
+    const seed = Number(args.options.seed ?? 42);
+    const options = {maxFileSizeKb: 512, exclude: []};
+    const random = mulberry32(seed);
+
+    // Indexing, timed from a cold start without a persisted index.
+    let rssPeak = 0;
+    const sampleRss = (): void => { rssPeak = Math.max(rssPeak, process.memoryUsage().rss); };
+    const rssTimer = setInterval(sampleRss, 50);
+    let indexMs: number, files: number, viaWorker = false;
+    const engine = await ContextEngine.create(options);
+    if (args.options.worker) {
+        // Index in the worker (as the extension does), then index in-process for the retrieval measurements.
+        const storageDir = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-bench-"));
+        const client = await IndexWorkerClient.start({...options, storageDir});
+        const t0 = performance.now();
+        const stats = await client.indexFolders([repo]);
+        indexMs = performance.now() - t0;
+        files = stats.files;
+        await client.dispose();
+        fs.rmSync(storageDir, {recursive: true, force: true});
+        viaWorker = true;
+        await engine.indexFolders([repo]);
+    } else {
+        const t0 = performance.now();
+        const stats = await engine.indexFolders([repo]);
+        indexMs = performance.now() - t0;
+        files = stats.files;
+    }
+    sampleRss();
+    const all = [...engine.indexer.index.allFiles()];
+    const parsed = all.filter((f) => f.symbols.parsed && f.symbols.definitions.length > 0);
+    console.log(`indexed ${files} files (${parsed.length} with definitions) of ${repo} in ${indexMs.toFixed(0)} ms${viaWorker ? " (worker)" : ""}`);
+
+    // Re-index after an edit: a line added in the middle of a file, as typed in the editor.
+    const updateTimes: number[] = [];
+    for (const file of shuffle(parsed, random).slice(0, 30)) {
+        const original = engine.indexer.texts.get(file.path)?.text;
+        if (original === undefined) continue;
+        const middle = original.indexOf("\n", original.length >> 1) + 1;
+        const edited = `${original.slice(0, middle)}const hearthBenchEdit = 1;\n${original.slice(middle)}`;
+        const t0 = performance.now();
+        await engine.indexer.syncText(file.path, edited);
+        updateTimes.push(performance.now() - t0);
+        await engine.indexer.syncText(file.path, original);
+    }
+
+    const sites = pickCallSites(engine, parsed, samples, random);
+    console.log(`${sites.length} call sites (asked for ${samples}, seed ${seed})`);
+    const hits = new Map<number, number>(budgets.map((b) => [b, 0]));
+    const retrieveTimes: number[] = [];
+    for (const site of sites) {
+        const text = engine.indexer.texts.get(site.path)!.text;
+        const t0 = performance.now();
+        const ranked = await engine.rankForCursor({path: site.path, text, line: site.line, column: site.column, budgetTokens: 8192});
+        const packed8k = engine.pack(ranked, 8192);
+        retrieveTimes.push(performance.now() - t0);
+        for (const budget of budgets) {
+            const result = budget === 8192 ? packed8k : engine.pack(ranked, budget);
+            if (contains(result, site)) hits.set(budget, hits.get(budget)! + 1);
+        }
+        sampleRss();
+    }
+    clearInterval(rssTimer);
+    const recall = (budget: number): number => sites.length === 0 ? 0 : round(hits.get(budget)! / sites.length, 3);
+    return {
+        repo,
+        files,
+        index_ms: Math.round(indexMs),
+        files_per_s: Math.round(files / (indexMs / 1000)),
+        peak_rss_mb: Math.round(Math.max(rssPeak, process.resourceUsage().maxRSS * 1024) / 1048576),
+        update_ms_p95: round(percentile(updateTimes, 0.95), 2),
+        retrieve_ms_p50: round(percentile(retrieveTimes, 0.5), 2),
+        retrieve_ms_p95: round(percentile(retrieveTimes, 0.95), 2),
+        recall_2k: recall(2048),
+        recall_8k: recall(8192),
+        recall_32k: recall(32768),
+        call_sites: sites.length,
+        seed,
+        worker: viaWorker
+    };
+}
+
+/** Calls `name(` whose callee has exactly one definition, elsewhere or far away; at most 2 per file. */
+function pickCallSites(engine: ContextEngine, parsed: IndexedFile[], wanted: number, random: () => number): CallSite[] {
+    const sites: CallSite[] = [];
+    for (const file of shuffle(parsed, random)) {
+        if (sites.length >= wanted) break;
+        const cached = engine.indexer.texts.get(file.path);
+        if (!cached) continue;
+        const candidates: CallSite[] = [];
+        for (const match of cached.text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) {
+            const callee = match[1];
+            const defs = engine.indexer.index.definitionsNamed(callee);
+            if (defs.length !== 1 || (defs[0].def.kind !== "function" && defs[0].def.kind !== "method")) continue;
+            const offset = match.index + match[0].length;
+            const line = lineOf(cached.starts, offset);
+            const {path: defPath, def} = defs[0];
+            if (defPath === file.path && (Math.abs(def.nameLine - line) <= farLines || (def.startLine <= line && line <= def.endLine))) continue;
+            candidates.push({path: file.path, line, column: offset - cached.starts[line], callee, defPath, def});
+        }
+        for (const site of shuffle(candidates, random).slice(0, 2)) if (sites.length < wanted) sites.push(site);
+    }
+    return sites;
+}
+
+function contains(result: PackResult, site: CallSite): boolean {
+    return result.snippets.some((s) => s.path === site.defPath && s.startLine <= site.def.nameLine && site.def.nameLine <= s.endLine && !s.outline);
+}
+
+function lineOf(starts: readonly number[], offset: number): number {
+    let low = 0, high = starts.length - 1;
+    while (low < high) {
+        const mid = (low + high + 1) >> 1;
+        if (starts[mid] <= offset) low = mid; else high = mid - 1;
+    }
+    return low;
+}
+
+function mulberry32(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6D2B79F5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
+function shuffle<T>(items: readonly T[], random: () => number): T[] {
+    const copy = [...items].sort((a, b) => String((a as {path?: string}).path ?? "").localeCompare(String((b as {path?: string}).path ?? "")));
+    for (let i = copy.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [copy[i], copy[j]] = [copy[j], copy[i]];
+    }
+    return copy;
+}
+
+function percentile(values: number[], p: number): number {
+    if (values.length === 0) return 0;
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+function round(value: number, digits: number): number {
+    const f = 10 ** digits;
+    return Math.round(value * f) / f;
+}

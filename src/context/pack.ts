@@ -1,0 +1,103 @@
+// Fits ranked snippets into a token budget: highest score first, no repeated or overlapping line ranges
+// (a partly covered snippet keeps only its uncovered lines), each labelled with its path and lines.
+import {estimatingCounter, type TokenCounter} from "./tokenCount";
+import type {PackedSnippet, PackResult, Snippet} from "./types";
+
+/** Below this many free tokens a long snippet is not worth cutting down; smaller ones may still fit. */
+const minTruncatedTokens = 48;
+
+export interface PackOptions {
+    budgetTokens: number;
+    counter?: TokenCounter;
+    /** Path as shown in labels (relative to its workspace folder); the absolute path otherwise. */
+    displayPath?: (path: string) => string;
+}
+
+export function snippetLabel(displayPath: string, startLine: number, endLine: number): string {
+    return `${displayPath}:${startLine + 1}-${endLine + 1}`;
+}
+
+/** The snippet as it appears in a prompt: its label line, then its text. */
+export function renderSnippet(snippet: PackedSnippet): string {
+    return `// ${snippet.label}\n${snippet.text}\n`;
+}
+
+export function pack(candidates: readonly Snippet[], options: PackOptions): PackResult {
+    const counter = options.counter ?? estimatingCounter;
+    const display = options.displayPath ?? ((p: string) => p);
+    const ordered = [...candidates].sort((a, b) => b.score - a.score || a.path.localeCompare(b.path) || a.startLine - b.startLine);
+    const taken = new Map<string, Array<[number, number]>>();
+    const packed: PackedSnippet[] = [];
+    let used = 0, dropped = 0;
+
+    for (const candidate of ordered) {
+        const ranges = taken.get(candidate.path) ?? [];
+        let snippet: Snippet | undefined = candidate;
+        if (ranges.some(([s, e]) => s <= candidate.endLine && candidate.startLine <= e)) {
+            snippet = candidate.outline ? undefined : uncoveredPart(candidate, ranges);
+        }
+        if (!snippet) { dropped++; continue; }
+        const remaining = options.budgetTokens - used;
+        let item = measure(snippet, display, counter);
+        if (item.tokens > remaining) {
+            item = (remaining >= minTruncatedTokens && !snippet.outline ? truncateToFit(snippet, remaining, display, counter) : undefined) as PackedSnippet;
+            if (!item) { dropped++; continue; }
+        }
+        packed.push(item);
+        used += item.tokens;
+        ranges.push([item.startLine, item.endLine]);
+        taken.set(item.path, ranges);
+    }
+    return {snippets: packed, usedTokens: used, budgetTokens: options.budgetTokens, dropped};
+}
+
+/**
+ * Packs with a counter that crosses a process boundary (the model's tokenizer): counts every candidate in one
+ * batch within `timeMs`, and falls back to the estimate when the tokenizer is slower than that.
+ */
+export async function packWithTokenizer(candidates: readonly Snippet[], options: PackOptions & {timeMs: number}): Promise<PackResult> {
+    const counter = options.counter;
+    if (!counter?.countMany) return pack(candidates, options);
+    const display = options.displayPath ?? ((p: string) => p);
+    const texts = candidates.map((s) => `// ${snippetLabel(display(s.path), s.startLine, s.endLine)}\n${s.text}\n`);
+    const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), options.timeMs));
+    const counts = await Promise.race([counter.countMany(texts).catch(() => undefined), timeout]);
+    if (!counts) return pack(candidates, {...options, counter: estimatingCounter});
+    const known = new Map(texts.map((t, i) => [t, counts[i]]));
+    const cached: TokenCounter = {count: (t) => known.get(t) ?? counter.count(t), exact: true};
+    return pack(candidates, {...options, counter: cached});
+}
+
+function measure(snippet: Snippet, display: (p: string) => string, counter: TokenCounter): PackedSnippet {
+    const label = snippetLabel(display(snippet.path), snippet.startLine, snippet.endLine);
+    return {...snippet, label, tokens: counter.count(`// ${label}\n${snippet.text}\n`)};
+}
+
+/** The longest run of the snippet's lines that no taken range covers, or undefined when all are covered. */
+function uncoveredPart(snippet: Snippet, ranges: ReadonlyArray<[number, number]>): Snippet | undefined {
+    let bestStart = -1, bestEnd = -2, runStart = -1;
+    for (let line = snippet.startLine; line <= snippet.endLine + 1; line++) {
+        const free = line <= snippet.endLine && !ranges.some(([s, e]) => s <= line && line <= e);
+        if (free && runStart < 0) runStart = line;
+        if (!free && runStart >= 0) {
+            if (line - 1 - runStart > bestEnd - bestStart) { bestStart = runStart; bestEnd = line - 1; }
+            runStart = -1;
+        }
+    }
+    if (bestStart < 0) return undefined;
+    const lines = snippet.text.split("\n");
+    const text = lines.slice(bestStart - snippet.startLine, bestEnd - snippet.startLine + 1).join("\n");
+    return text.trim() ? {...snippet, startLine: bestStart, endLine: bestEnd, text} : undefined;
+}
+
+/** Keeps the snippet's first lines (signature first) as far as they fit. */
+function truncateToFit(snippet: Snippet, budget: number, display: (p: string) => string, counter: TokenCounter): PackedSnippet | undefined {
+    const lines = snippet.text.split("\n");
+    let low = 1, high = lines.length - 1, best: PackedSnippet | undefined;
+    while (low <= high) {
+        const mid = (low + high) >> 1;
+        const item = measure({...snippet, endLine: snippet.startLine + mid - 1, text: lines.slice(0, mid).join("\n")}, display, counter);
+        if (item.tokens <= budget) { best = item; low = mid + 1; } else high = mid - 1;
+    }
+    return best;
+}

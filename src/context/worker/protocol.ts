@@ -1,0 +1,38 @@
+// Messages between the extension host and the index worker. Requests carry an id; the worker answers each
+// with a result or an error, and sends progress and log events on its own.
+import type {UpdateResult} from "../indexer";
+import type {CursorRequest, IndexOptions, IndexProgress, IndexStats, PackResult, QuestionRequest, Snippet} from "../types";
+
+export interface WorkerMethods {
+    indexFolders(roots: string[]): IndexStats;
+    updateFile(path: string): UpdateResult;
+    removeFile(path: string): boolean;
+    renameFile(from: string, to: string): UpdateResult;
+    setOptions(options: IndexOptions): void;
+    rankForCursor(request: CursorRequest): Snippet[];
+    rankForQuestion(request: QuestionRequest): Snippet[];
+    contextForCursor(request: CursorRequest): PackResult;
+    contextForQuestion(request: QuestionRequest): PackResult;
+    save(): void;
+}
+
+export type MethodName = keyof WorkerMethods;
+
+export interface WorkerRequest<M extends MethodName = MethodName> {
+    id: number;
+    method: M;
+    params: Parameters<WorkerMethods[M]>;
+}
+
+export type WorkerResponse =
+    | {id: number, result: unknown}
+    | {id: number, error: string};
+
+export type WorkerEvent =
+    | {event: "progress", progress: IndexProgress}
+    | {event: "log", level: "info" | "warn" | "error", message: string};
+
+export interface WorkerStartData {
+    options: IndexOptions;
+    wasmDir?: string;
+}
