@@ -14,10 +14,16 @@ export interface DownloadProgress {
 
 export type DrafterDownload = "mtp" | "draftModel" | "none";
 
+/** What one download fetches: the model file and, optionally, one drafter file. */
+export interface DownloadPlan {
+    /** For messages: "Gemma 4 E4B Q4_K_M". */
+    label: string;
+    model: CatalogFile;
+    drafter?: {kind: "mtp" | "draftModel", file: CatalogFile};
+}
+
 export interface DownloadRequest {
-    model: CatalogModel;
-    /** Which drafter to fetch beside the model: its MTP assistant, its draft model, or none. */
-    drafter: DrafterDownload;
+    plan: DownloadPlan;
     /** The folder the files go to (created when missing). */
     directory: string;
     onProgress?: (progress: DownloadProgress) => void;
@@ -32,50 +38,57 @@ export interface DownloadResult {
     drafterPath?: string;
 }
 
-export interface DownloadItem {
-    role: "model" | "drafter";
-    file: CatalogFile;
+/** The files for a catalog model and the drafter kind asked for (none when the model has no such drafter). */
+export function downloadPlan(model: CatalogModel, drafter: DrafterDownload): DownloadPlan {
+    const drafterFile = drafter === "mtp" ? mtpDrafterFor(model)?.file : drafter === "draftModel" ? draftModelFor(model)?.file : undefined;
+    return {
+        label: `${model.displayName} ${model.quantization}`,
+        model: model.file,
+        ...(drafterFile !== undefined && drafter !== "none" ? {drafter: {kind: drafter, file: drafterFile}} : {})
+    };
 }
 
-/** The files a request will fetch, so the UI can name their total size before asking. */
-export function downloadPlan(model: CatalogModel, drafter: DrafterDownload): DownloadItem[] {
-    const items: DownloadItem[] = [{role: "model", file: model.file}];
-    const drafterFile = drafter === "mtp" ? mtpDrafterFor(model)?.file : drafter === "draftModel" ? draftModelFor(model)?.file : undefined;
-    if (drafterFile !== undefined) items.push({role: "drafter", file: drafterFile});
-    return items;
+export function planFiles(plan: DownloadPlan): CatalogFile[] {
+    return plan.drafter !== undefined ? [plan.model, plan.drafter.file] : [plan.model];
 }
 
 /** Files of the plan not yet complete in `directory` (a file of the catalog's exact size counts as present). */
-export function missingFiles(plan: readonly DownloadItem[], directory: string): DownloadItem[] {
-    return plan.filter((item) => {
+export function missingFiles(plan: DownloadPlan, directory: string): CatalogFile[] {
+    return planFiles(plan).filter((file) => {
         try {
-            const size = fs.statSync(path.join(directory, item.file.fileName)).size;
-            return item.file.sizeApproximate ? size === 0 : size !== item.file.sizeBytes;
+            const size = fs.statSync(path.join(directory, file.fileName)).size;
+            return file.sizeApproximate ? size === 0 : size !== file.sizeBytes;
         } catch {
             return true;
         }
     });
 }
 
-export async function downloadCatalogModel(request: DownloadRequest): Promise<DownloadResult> {
-    const plan = downloadPlan(request.model, request.drafter);
+export async function downloadModelFiles(request: DownloadRequest): Promise<DownloadResult> {
+    const plan = request.plan;
+    const files = planFiles(plan);
     fs.mkdirSync(request.directory, {recursive: true});
     // node-llama-cpp is ESM-only and heavy: load it only when a download actually starts.
     const {createModelDownloader, combineModelDownloaders} = await import("node-llama-cpp");
     const endpoints = request.huggingFaceEndpoint !== undefined ? {huggingFace: request.huggingFaceEndpoint} : undefined;
     const report = (totalSize: number, downloadedSize: number) =>
         request.onProgress?.({downloadedBytes: downloadedSize, totalBytes: totalSize});
-    const downloaders = await Promise.all(plan.map((item) => createModelDownloader({
-        modelUri: item.file.uri,
+    const downloaders = await Promise.all(files.map((file) => createModelDownloader({
+        modelUri: file.uri,
         dirPath: request.directory,
-        fileName: item.file.fileName,
+        fileName: file.fileName,
         // A complete file of the remote's size is kept; a partial one from an interrupted run is resumed.
         skipExisting: true,
         deleteTempFileOnCancel: true,
         parallelDownloads: 4,
         ...(endpoints !== undefined ? {endpoints} : {}),
-        ...(plan.length === 1 ? {onProgress: ({totalSize, downloadedSize}) => report(totalSize, downloadedSize)} : {})
+        ...(files.length === 1 ? {onProgress: ({totalSize, downloadedSize}) => report(totalSize, downloadedSize)} : {})
     })));
+    const cancelled = async () => {
+        // The downloader starts deleting partial files on abort without waiting (and may even resolve); wait here.
+        await Promise.allSettled(downloaders.map((downloader) => downloader.cancel({deleteTempFile: true})));
+        return new RuntimeError("cancelled", `Download of ${plan.label} cancelled.`);
+    };
     let paths: string[];
     try {
         if (downloaders.length === 1) {
@@ -88,12 +101,13 @@ export async function downloadCatalogModel(request: DownloadRequest): Promise<Do
             paths = await combined.download({signal: request.signal});
         }
     } catch (error) {
-        if (request.signal?.aborted) throw new RuntimeError("cancelled", `Download of ${request.model.displayName} cancelled.`);
-        throw new Error(`Downloading ${request.model.displayName} (${plan.map((item) => item.file.uri).join(", ")}) failed: ${(error as Error).message}`);
+        if (request.signal?.aborted) throw await cancelled();
+        throw new Error(`Downloading ${plan.label} (${files.map((file) => file.uri).join(", ")}) failed: ${(error as Error).message}`);
     }
+    if (request.signal?.aborted) throw await cancelled();
     const modelPath = paths[0];
     const drafterPath = paths[1];
-    verifyDownloaded(modelPath, drafterPath, request.drafter);
+    verifyDownloaded(modelPath, drafterPath, plan.drafter?.kind ?? "none");
     return {modelPath, ...(drafterPath !== undefined ? {drafterPath} : {})};
 }
 

@@ -28,7 +28,7 @@ export const DEFAULT_WALK_LIMITS: WalkLimits = {deadlineMs: 2000, maxDepth: 6, m
 const OLLAMA_MODEL_LAYER = "application/vnd.ollama.image.model";
 const MAX_MANIFEST_BYTES = 1 << 20;
 /** Split GGUFs are loaded from their first part; later parts are not models on their own. */
-const LATER_SPLIT_PART = /-0*([2-9]|\d{2,})-of-\d+\.gguf$/i;
+const SPLIT_PART = /-(\d+)-of-\d+\.gguf$/i;
 
 class Budget {
     private readonly deadline: number;
@@ -174,7 +174,9 @@ function labelFromRelative(rootDir: string, file: string): string {
 }
 
 function isFirstGgufFile(name: string): boolean {
-    return name.toLowerCase().endsWith(".gguf") && !LATER_SPLIT_PART.test(name);
+    if (!name.toLowerCase().endsWith(".gguf")) return false;
+    const part = SPLIT_PART.exec(name);
+    return part === null || Number(part[1]) === 1;
 }
 
 async function entryKind(full: string, entry: {isDirectory(): boolean, isFile(): boolean, isSymbolicLink(): boolean}): Promise<"dir" | "file" | "other"> {
