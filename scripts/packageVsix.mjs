@@ -10,7 +10,7 @@ import path from "node:path";
 import {fileURLToPath} from "node:url";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const output = path.join(repoRoot, process.env.HEARTH_VSIX ?? "hearth.vsix");
+const output = path.resolve(repoRoot, process.env.HEARTH_VSIX ?? "hearth.vsix");
 
 /** VS Code's target names and node-llama-cpp's binary packages for each platform we can package. */
 const platforms = {

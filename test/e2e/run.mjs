@@ -31,7 +31,8 @@ process.on("exit", killAllGroupsNow);
 try {
     ensureTools();
     step("build", () => run("node", ["esbuild.mjs"]));
-    const suiteIndex = await buildSuite();
+    const {suiteIndex, removeSuite} = await buildSuite();
+    process.on("exit", removeSuite);
     // Remaining time, less a margin for packaging and teardown, bounds each pass.
     const passTimeoutMs = Math.min(420000, overallTimeoutMs - 60000);
 

@@ -5,9 +5,13 @@ import path from "node:path";
 import * as esbuild from "esbuild";
 import {cacheDir, repoRoot} from "./tools.mjs";
 
-export const suiteOutDir = path.join(cacheDir, "suite");
-
+/**
+ * Bundles into .cache/e2e/suite/<pid> (inside the repository, so `require("mocha")` finds the project's
+ * node_modules; one folder per run, so two runs in one checkout do not clash). Returns the entry point
+ * and a function that removes the bundle.
+ */
 export async function buildSuite() {
+    const suiteOutDir = path.join(cacheDir, "suite", String(process.pid));
     const sourceDir = path.join(repoRoot, "test/e2e/suite");
     const entryPoints = fs.readdirSync(sourceDir)
         .filter((name) => name === "index.ts" || name.endsWith(".test.ts"))
@@ -24,5 +28,5 @@ export async function buildSuite() {
         external: ["vscode", "mocha"],
         logLevel: "warning"
     });
-    return path.join(suiteOutDir, "index.js");
+    return {suiteIndex: path.join(suiteOutDir, "index.js"), removeSuite: () => fs.rmSync(suiteOutDir, {recursive: true, force: true})};
 }
