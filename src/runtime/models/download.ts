@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import {RuntimeError} from "../protocol";
 import {type CatalogFile, type CatalogModel, draftModelFor, mtpDrafterFor} from "./catalog";
-import {checkMainModel, validateModelFiles} from "./validate";
+import {checkDrafterAlone, checkMainModel, validateModelFiles} from "./validate";
 
 export interface DownloadProgress {
     downloadedBytes: number;
@@ -14,11 +14,12 @@ export interface DownloadProgress {
 
 export type DrafterDownload = "mtp" | "draftModel" | "none";
 
-/** What one download fetches: the model file and, optionally, one drafter file. */
+/** What one download fetches: the model file, a drafter file, or both. */
 export interface DownloadPlan {
     /** For messages: "Gemma 4 E4B Q4_K_M". */
     label: string;
-    model: CatalogFile;
+    /** Absent when the model is already on disk and only its drafter is fetched. */
+    model?: CatalogFile;
     drafter?: {kind: "mtp" | "draftModel", file: CatalogFile};
 }
 
@@ -31,10 +32,12 @@ export interface DownloadRequest {
     signal?: AbortSignal;
     /** Where `hf:` URIs resolve; defaults to node-llama-cpp's (https://huggingface.co/, or HF_ENDPOINT). */
     huggingFaceEndpoint?: string;
+    /** The main model already on disk, to check a drafter-only download against. */
+    existingModelPath?: string;
 }
 
 export interface DownloadResult {
-    modelPath: string;
+    modelPath?: string;
     drafterPath?: string;
 }
 
@@ -49,7 +52,11 @@ export function downloadPlan(model: CatalogModel, drafter: DrafterDownload): Dow
 }
 
 export function planFiles(plan: DownloadPlan): CatalogFile[] {
-    return plan.drafter !== undefined ? [plan.model, plan.drafter.file] : [plan.model];
+    return [plan.model, plan.drafter?.file].filter((file): file is CatalogFile => file !== undefined);
+}
+
+export function planBytes(plan: DownloadPlan): number {
+    return planFiles(plan).reduce((sum, file) => sum + file.sizeBytes, 0);
 }
 
 /** Files of the plan not yet complete in `directory` (a file of the catalog's exact size counts as present). */
@@ -67,6 +74,7 @@ export function missingFiles(plan: DownloadPlan, directory: string): CatalogFile
 export async function downloadModelFiles(request: DownloadRequest): Promise<DownloadResult> {
     const plan = request.plan;
     const files = planFiles(plan);
+    if (files.length === 0) throw new Error(`Nothing to download for ${plan.label}.`);
     fs.mkdirSync(request.directory, {recursive: true});
     // node-llama-cpp is ESM-only and heavy: load it only when a download actually starts.
     const {createModelDownloader, combineModelDownloaders} = await import("node-llama-cpp");
@@ -105,17 +113,21 @@ export async function downloadModelFiles(request: DownloadRequest): Promise<Down
         throw new Error(`Downloading ${plan.label} (${files.map((file) => file.uri).join(", ")}) failed: ${(error as Error).message}`);
     }
     if (request.signal?.aborted) throw await cancelled();
-    const modelPath = paths[0];
-    const drafterPath = paths[1];
-    verifyDownloaded(modelPath, drafterPath, plan.drafter?.kind ?? "none");
-    return {modelPath, ...(drafterPath !== undefined ? {drafterPath} : {})};
+    const modelPath = plan.model !== undefined ? paths[0] : undefined;
+    const drafterPath = plan.drafter !== undefined ? paths.at(-1) : undefined;
+    verifyDownloaded(modelPath ?? request.existingModelPath, drafterPath, plan.drafter?.kind);
+    return {...(modelPath !== undefined ? {modelPath} : {}), ...(drafterPath !== undefined ? {drafterPath} : {})};
 }
 
 /** Header checks on what arrived; a file that fails is deleted (so a retry downloads it again) and named. */
-function verifyDownloaded(modelPath: string, drafterPath: string | undefined, drafter: DrafterDownload): void {
+function verifyDownloaded(modelPath: string | undefined, drafterPath: string | undefined, drafterKind: "mtp" | "draftModel" | undefined): void {
     try {
-        if (drafterPath === undefined) checkMainModel(modelPath);
-        else validateModelFiles({modelPath, drafterPath, drafterMode: drafter === "mtp" ? "mtp" : "draftModel"});
+        if (drafterPath !== undefined && drafterKind !== undefined) {
+            if (modelPath !== undefined) validateModelFiles({modelPath, drafterPath, drafterMode: drafterKind});
+            else checkDrafterAlone(drafterPath, drafterKind);
+        } else if (modelPath !== undefined) {
+            checkMainModel(modelPath);
+        }
     } catch (error) {
         if (error instanceof RuntimeError && error.path !== undefined) {
             fs.rmSync(error.path, {force: true});

@@ -41,6 +41,20 @@ export function checkMainModel(modelPath: string): CheckedFile {
     return {path: modelPath, facts};
 }
 
+/** A drafter checked on its own (its main model is not at hand): the right kind, and loadable. */
+export function checkDrafterAlone(drafterPath: string, kind: "mtp" | "draftModel"): CheckedFile {
+    const role: Role = kind === "mtp" ? "MTP drafter" : "draft model";
+    const facts = readChecked(drafterPath, role);
+    if (kind === "mtp" && !facts.isMtpDrafter) {
+        throw refuse(drafterPath, role, `it is a ${facts.architecture} model, not a gemma4-assistant MTP drafter`);
+    }
+    if (kind === "draftModel") {
+        const refusal = mainModelRefusal(facts.architecture);
+        if (refusal !== undefined) throw refuse(drafterPath, role, refusal);
+    }
+    return {path: drafterPath, facts};
+}
+
 function checkDrafter(model: CheckedFile, drafterPath: string, mode: LoadParams["drafterMode"]): CheckedFile & {kind: "mtp" | "draftModel"} {
     const role: Role = mode === "mtp" ? "MTP drafter" : mode === "draftModel" ? "draft model" : "drafter";
     if (path.resolve(drafterPath) === path.resolve(model.path)) {

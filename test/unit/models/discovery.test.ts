@@ -147,7 +147,7 @@ describe("models/discovery", () => {
 });
 
 describe("models/searchRoots", () => {
-    const base = {platform: "linux" as const, homeDir: "/home/ada", downloadDirectory: "/home/ada/.cache/hearth/models"};
+    const base = {platform: "linux" as NodeJS.Platform, homeDir: "/home/ada", downloadDirectory: "/home/ada/.cache/hearth/models"};
     const dirs = (env: Record<string, string>, overrides: Partial<typeof base> = {}) =>
         defaultSearchRoots({...base, ...overrides, env}).map((root) => `${root.source} ${root.dir}`);
 

@@ -109,7 +109,7 @@ describe("models/download", () => {
         const result = await downloadModelFiles({plan, directory: target, huggingFaceEndpoint: hub.endpoint, onProgress: (p) => progress.push(p)});
         assert.equal(result.modelPath, path.join(target, "tiny-gemma-Q4_K_M.gguf"));
         assert.equal(result.drafterPath, path.join(target, "mtp-tiny-gemma.gguf"));
-        assert.ok(fs.readFileSync(result.modelPath).equals(mainBytes));
+        assert.ok(fs.readFileSync(result.modelPath!).equals(mainBytes));
         assert.ok(fs.readFileSync(result.drafterPath!).equals(drafterBytes));
         assert.ok(progress.length > 0, "no progress reported");
         const last = progress.at(-1)!;
@@ -119,11 +119,25 @@ describe("models/download", () => {
         assert.deepEqual(missingFiles(plan, target), []);
 
         // A second run finds both complete and leaves them as they are.
-        const before = fs.statSync(result.modelPath, {bigint: true});
+        const before = fs.statSync(result.modelPath!, {bigint: true});
         const again = await downloadModelFiles({plan, directory: target, huggingFaceEndpoint: hub.endpoint});
-        const after = fs.statSync(again.modelPath, {bigint: true});
+        const after = fs.statSync(again.modelPath!, {bigint: true});
         assert.equal(after.mtimeNs, before.mtimeNs);
         assert.equal(after.ino, before.ino);
+    });
+
+    it("downloads only a drafter, checking it against the model already on disk", async () => {
+        const existing = writeTinyModel(path.join(dir, "existing", "main.gguf"), {embeddingLength: 8192});
+        const good: DownloadPlan = {label: "tiny Gemma", drafter: {kind: "mtp", file: servedFile(hub, "mtp-only.gguf", drafterBytes)}};
+        const result = await downloadModelFiles({plan: good, directory: path.join(dir, "drafter-only"), huggingFaceEndpoint: hub.endpoint, existingModelPath: existing});
+        assert.equal(result.modelPath, undefined);
+        assert.equal(result.drafterPath, path.join(dir, "drafter-only", "mtp-only.gguf"));
+        // A main model offered as the MTP drafter is refused once it arrives, and removed.
+        const wrong: DownloadPlan = {label: "tiny Gemma", drafter: {kind: "mtp", file: servedFile(hub, "not-a-drafter.gguf", mainBytes)}};
+        const file = path.join(dir, "drafter-only", "not-a-drafter.gguf");
+        await assert.rejects(downloadModelFiles({plan: wrong, directory: path.join(dir, "drafter-only"), huggingFaceEndpoint: hub.endpoint}),
+            (error: unknown) => error instanceof RuntimeError && error.path === file && /as the MTP drafter: it is a gemma4 model, not a gemma4-assistant/.test(error.message));
+        assert.equal(fs.existsSync(file), false);
     });
 
     it("cancels on abort, leaving no partial file", async () => {
