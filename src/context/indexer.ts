@@ -2,20 +2,38 @@
 // whose stamp still matches, parses the rest once, and applies single-file updates (save, create, delete,
 // rename). Runs in the index worker, or in-process for tests and benchmarks.
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import {analyze, contentHash} from "./analyzeFile";
 import {crawl} from "./crawl";
-import {isBinary, skipByContent, skipByName, skipBySize} from "./fileFilter";
+import {runFileJob, type FileJob, type FileJobResult} from "./fileJob";
+import {skipByName, skipBySize} from "./fileFilter";
 import {IgnoreRules, toPosix} from "./ignoreRules";
 import {languageOf} from "./languages";
 import {GrammarSet} from "./parser";
 import {loadSnapshot, saveSnapshot} from "./persistence";
 import {TextCache} from "./textCache";
 import type {IndexedFile, IndexOptions, IndexProgress, IndexStats} from "./types";
+import {ParsePool} from "./worker/parsePool";
 import {WorkspaceIndex} from "./workspaceIndex";
 
 /** Every this many files, the indexer yields so the worker can answer retrieval requests meanwhile. */
 const yieldEvery = 16;
+/** Below this many files, starting parse helpers costs more than it saves. */
+const minFilesForHelpers = 200;
+
+/** Parse helpers besides the indexing thread: one per spare core, at most three. */
+export function defaultParseHelpers(): number {
+    return Math.max(0, Math.min(3, os.availableParallelism() - 1));
+}
+
+interface Prepared {
+    root: string;
+    file: string;
+    stat: fs.Stats;
+    known?: IndexedFile;
+    job: FileJob;
+}
 
 export type UpdateResult = "indexed" | "unchanged" | "removed" | "skipped";
 
@@ -27,10 +45,10 @@ export class Indexer {
     private persisted = new Map<string, IndexedFile>();
     private stats: IndexStats = {files: 0, parsedFiles: 0, definitions: 0, reused: 0, reparsed: 0, skipped: 0};
 
-    constructor(private readonly grammars: GrammarSet, private options: IndexOptions) {}
+    constructor(private readonly grammars: GrammarSet, private options: IndexOptions, private readonly wasmDir?: string) {}
 
     static async create(options: IndexOptions, wasmDir?: string): Promise<Indexer> {
-        return new Indexer(await GrammarSet.create(wasmDir), options);
+        return new Indexer(await GrammarSet.create(wasmDir), options, wasmDir);
     }
 
     /** Indexes every folder from scratch (reusing persisted entries), replacing whatever was indexed. */
@@ -45,12 +63,33 @@ export class Indexer {
         const seen = new Set(found.map((f) => f.file));
         for (const file of [...this.index.allFiles()]) if (!seen.has(file.path)) this.index.remove(file.path);
 
+        const helpers = this.options.parseHelpers ?? defaultParseHelpers();
+        const pool = helpers > 0 && found.length >= minFilesForHelpers ? new ParsePool(helpers, this.wasmDir) : undefined;
+        const inFlight = new Set<Promise<void>>();
         let lastReport = 0;
-        for (let i = 0; i < found.length; i++) {
-            await this.indexOne(found[i].root, found[i].file, true);
-            if (i % yieldEvery === yieldEvery - 1) await new Promise<void>((resolve) => setImmediate(resolve));
-            const now = Date.now();
-            if (onProgress && now - lastReport > 100) { lastReport = now; onProgress({done: i + 1, total: found.length, finished: false}); }
+        try {
+            for (let i = 0; i < found.length; i++) {
+                const prepared = this.prepare(found[i].root, found[i].file, true);
+                if (prepared) {
+                    const remote = pool?.tryRun(prepared.job);
+                    if (remote) {
+                        const done: Promise<void> = remote
+                            .catch(() => runFileJob(this.grammars, prepared.job, true)) // a crashed helper's job is done here
+                            .then((result) => { this.apply(prepared, result); })
+                            .finally(() => inFlight.delete(done));
+                        inFlight.add(done);
+                    } else {
+                        this.apply(prepared, await runFileJob(this.grammars, prepared.job, true));
+                    }
+                }
+                // With helpers, yield after every file so their results are taken in while they work on.
+                if (pool || i % yieldEvery === yieldEvery - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+                const now = Date.now();
+                if (onProgress && now - lastReport > 100) { lastReport = now; onProgress({done: i + 1, total: found.length, finished: false}); }
+            }
+            await Promise.all(inFlight);
+        } finally {
+            await pool?.dispose();
         }
         this.persisted.clear();
         this.stats.files = this.index.fileCount;
@@ -130,24 +169,33 @@ export class Indexer {
     }
 
     private async indexOne(root: string, file: string, initial: boolean): Promise<UpdateResult> {
+        const prepared = this.prepare(root, file, initial);
+        if (!prepared) return this.index.get(file) ? "unchanged" : "skipped";
+        return this.apply(prepared, await runFileJob(this.grammars, prepared.job, true));
+    }
+
+    /** Cheap checks by name, size and stamp; a job when the file must be read, else undefined (done already). */
+    private prepare(root: string, file: string, initial: boolean): Prepared | undefined {
         const language = languageOf(file)!;
         const stat = fs.statSync(file, {throwIfNoEntry: false});
-        if (!stat || !stat.isFile()) return this.skip(file);
-        if (skipByName(path.posix.basename(file)) || skipBySize(stat.size, this.options.maxFileSizeKb)) return this.skip(file);
-
+        if (!stat || !stat.isFile() || skipByName(path.posix.basename(file)) || skipBySize(stat.size, this.options.maxFileSizeKb)) {
+            this.skip(file);
+            return undefined;
+        }
         const known = this.index.get(file) ?? (initial ? this.persisted.get(file) : undefined);
         if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) {
-            return this.keep(known, initial);
+            this.keep(known, initial);
+            return undefined;
         }
-        const bytes = fs.readFileSync(file);
-        if (isBinary(bytes)) return this.skip(file);
-        const text = bytes.toString("utf8");
-        if (skipByContent(text)) return this.skip(file);
-        const hash = contentHash(text);
-        if (known && known.hash === hash) return this.keep({...known, mtimeMs: stat.mtimeMs, size: stat.size}, initial);
+        return {root, file, stat, known, job: {path: file, language, knownHash: known?.hash}};
+    }
 
-        const analysis = await analyze(this.grammars, language, text);
-        this.texts.put(file, text);
+    private apply(prepared: Prepared, result: FileJobResult): UpdateResult {
+        const {root, file, stat, known} = prepared;
+        if (result.kind === "skipped") return this.skip(file);
+        if (result.kind === "unchanged") return this.keep({...known!, mtimeMs: stat.mtimeMs, size: stat.size}, true);
+        if (result.text) this.texts.put(file, result.text); else this.texts.drop(file);
+        const {analysis, hash} = result;
         this.index.set({path: file, root, mtimeMs: stat.mtimeMs, size: stat.size, hash, ...analysis});
         this.stats.reparsed++;
         if (analysis.symbols.parsed) this.stats.parsedFiles++;

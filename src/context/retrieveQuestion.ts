@@ -35,10 +35,23 @@ function currentSnippets(files: SnippetSourceFiles, request: QuestionRequest): S
     return snippets;
 }
 
-/** Identifiers in the question that the workspace defines: `WorkspaceIndex`, `parse_file`, `fooBar()`. */
+/**
+ * Names in the question that look like code and that the workspace defines: `WorkspaceIndex`, `parse_file`,
+ * `fooBar()`, anything in backticks. Plain words ("run", "file") are left to lexical search.
+ */
+export function namedSymbols(question: string): Set<string> {
+    const names = new Set<string>();
+    for (const match of question.matchAll(/(`?)([A-Za-z_$][A-Za-z0-9_$]{2,})(`?)(\()?/g)) {
+        const [, open, name, close, call] = match;
+        const codeLike = /[a-z0-9][A-Z]|[A-Z]{2}|_|\d/.test(name) || (open === "`" && close === "`") || call === "(";
+        if (codeLike) names.add(name);
+    }
+    return names;
+}
+
 function namedSymbolSnippets(files: SnippetSourceFiles, question: string, expired: () => boolean): Snippet[] {
     const snippets: Snippet[] = [];
-    const names = new Set(question.match(/[A-Za-z_$][A-Za-z0-9_$]{2,}/g) ?? []);
+    const names = namedSymbols(question);
     for (const name of names) {
         if (expired()) break;
         const refs = files.index.definitionsNamed(name).slice(0, 4);

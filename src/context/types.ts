@@ -167,4 +167,6 @@ export interface IndexOptions {
     exclude: string[];
     /** Directory for the persisted index; none: not persisted. */
     storageDir?: string;
+    /** Parse helper threads for the first indexing; default one per spare core, at most three. */
+    parseHelpers?: number;
 }

@@ -2,15 +2,8 @@
 // (copied by esbuild.mjs from grammars.json); from source (tests, benchmarks) they are read from node_modules.
 import fs from "node:fs";
 import path from "node:path";
-import {fileURLToPath} from "node:url";
 import grammarTable from "./grammars.json";
 import type {ParsedLanguage} from "./languages";
-
-/** Folder of the running module: dist/ in the bundle, src/context/ from source. */
-function moduleDir(): string {
-    if (typeof __dirname !== "undefined") return __dirname;
-    return path.dirname(fileURLToPath(import.meta.url));
-}
 
 /** Files are flattened to their base names in the bundle's grammars folder. */
 export const bundledGrammarDirName = "grammars";
@@ -22,7 +15,7 @@ export interface WasmFiles {
 
 /** Resolves every wasm file, preferring `dir` (or the bundle's grammars folder), else node_modules. */
 export function locateWasmFiles(dir?: string): WasmFiles {
-    const here = moduleDir();
+    const here = path.dirname(__filename); // dist/ in the bundle, src/context/ from source (both CommonJS)
     const bundled = dir ?? path.join(here, bundledGrammarDirName);
     const find = (spec: string): string => {
         const inBundle = path.join(bundled, path.basename(spec));

@@ -2,7 +2,6 @@
 // back into promises. Imports no vscode, so tests and benchmarks use it as the extension does.
 import fs from "node:fs";
 import path from "node:path";
-import {fileURLToPath} from "node:url";
 import {Worker} from "node:worker_threads";
 import type {IndexOptions, IndexProgress} from "../types";
 import type {MethodName, WorkerEvent, WorkerMethods, WorkerRequest, WorkerResponse, WorkerStartData} from "./protocol";
@@ -77,13 +76,8 @@ export class IndexWorkerClient {
     }
 }
 
-function moduleDir(): string {
-    if (typeof __dirname !== "undefined") return __dirname;
-    return path.dirname(fileURLToPath(import.meta.url));
-}
-
 export function defaultWorkerFile(): string {
-    const dir = moduleDir();
+    const dir = path.dirname(__filename); // dist/ in the bundle, src/context/worker/ from source
     const bundled = path.join(dir, "context-worker.js");
     if (fs.existsSync(bundled)) return bundled;
     const source = path.join(dir, "main.ts");
