@@ -2,12 +2,16 @@
 import * as vscode from "vscode";
 import {ChatViewProvider} from "./chat/chatView";
 import {OutputLog} from "./ui/outputLog";
+import {registerModelPicker} from "./ui/modelPicker";
 import {readConfig, setCompletionsEnabled} from "./settings";
+import {ContextService} from "./workspace/contextService";
 
 /** What activate() returns: used by the e2e suite to observe the running extension. */
 export interface HearthApi {
     readonly chatView: ChatViewProvider;
     readonly log: OutputLog;
+    /** Workspace context for completions and chat: contextForCursor / contextForQuestion. */
+    readonly context: ContextService;
 }
 
 /** Commands whose capability is not built yet: registered for real, and they say so plainly. */
@@ -16,8 +20,7 @@ const pendingCommands: ReadonlyArray<[command: string, capability: string]> = [
     ["hearth.rewriteSelection", "Rewrite Selection"],
     ["hearth.addDocumentation", "Add Documentation"],
     ["hearth.generateTests", "Generate Tests"],
-    ["hearth.fixDiagnostics", "Fix Diagnostics"],
-    ["hearth.selectModel", "Select Model"]
+    ["hearth.fixDiagnostics", "Fix Diagnostics"]
 ];
 
 export function activate(context: vscode.ExtensionContext): HearthApi {
@@ -29,10 +32,13 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
         vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chatView, {webviewOptions: {retainContextWhenHidden: true}}),
         vscode.commands.registerCommand("hearth.showRuntimeLog", () => log.show()),
         vscode.commands.registerCommand("hearth.toggleInlineCompletions", toggleInlineCompletions),
+        registerModelPicker({log}),
         ...pendingCommands.map(([command, capability]) => vscode.commands.registerCommand(command, () => notBuiltYet(capability, log)))
     );
+    const contextService = new ContextService(context, log);
+    context.subscriptions.push(contextService);
     log.info(`Hearth ${context.extension.packageJSON.version} activated`);
-    return {chatView, log};
+    return {chatView, log, context: contextService};
 }
 
 export function deactivate(): void {

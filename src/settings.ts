@@ -1,7 +1,7 @@
 // The one module that reads Hearth's settings from VS Code. Defaults live in package.json only:
 // `inspect`-free `get` returns them, so nothing here repeats a default.
 import * as vscode from "vscode";
-import type {HearthConfig} from "./config";
+import type {DrafterMode, HearthConfig} from "./config";
 
 const SECTION = "hearth";
 
@@ -43,4 +43,29 @@ export async function setCompletionsEnabled(enabled: boolean): Promise<void> {
     const current = {...(c.get<Record<string, boolean>>("completion.enable") ?? {})};
     current["*"] = enabled;
     await c.update("completion.enable", current, vscode.ConfigurationTarget.Global);
+}
+
+/** The choice made in "Hearth: Select Model…", saved as user settings. */
+export interface ModelSelection {
+    modelPath: string;
+    /** Set for catalog models, so the setting says which entry the file is. */
+    catalogId?: string;
+    drafterMode: DrafterMode;
+    drafterPath: string;
+}
+
+/**
+ * Saves a model selection. The drafter path is cleared first, so no intermediate state pairs the new model
+ * with the old drafter (every update fires a configuration change); unchanged values are not rewritten.
+ */
+export async function saveModelSelection(selection: ModelSelection): Promise<void> {
+    const c = vscode.workspace.getConfiguration(SECTION);
+    const set = async (key: string, value: string) => {
+        if (c.inspect<string>(key)?.globalValue !== value) await c.update(key, value, vscode.ConfigurationTarget.Global);
+    };
+    if (c.inspect<string>("drafter.path")?.globalValue !== selection.drafterPath) await set("drafter.path", "");
+    if (selection.catalogId !== undefined) await set("model.id", selection.catalogId);
+    await set("model.path", selection.modelPath);
+    await set("drafter.mode", selection.drafterMode);
+    await set("drafter.path", selection.drafterPath);
 }

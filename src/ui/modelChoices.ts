@@ -34,6 +34,7 @@ const sourceNames: Record<ModelSource, string> = {
 };
 
 export function formatBytes(bytes: number): string {
+    if (bytes <= 0) return "0 B";
     if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
     if (bytes >= 1e6) return `${Math.round(bytes / 1e6)} MB`;
     return `${Math.max(1, Math.round(bytes / 1e3))} KB`;
