@@ -51,8 +51,16 @@ export class Indexer {
         return new Indexer(await GrammarSet.create(wasmDir), options, wasmDir);
     }
 
-    /** Indexes every folder from scratch (reusing persisted entries), replacing whatever was indexed. */
-    async indexFolders(roots: readonly string[], onProgress?: (progress: IndexProgress) => void): Promise<IndexStats> {
+    private indexing: Promise<unknown> = Promise.resolve();
+
+    /** Indexes every folder (reusing unchanged entries), replacing whatever was indexed. One run at a time. */
+    indexFolders(roots: readonly string[], onProgress?: (progress: IndexProgress) => void): Promise<IndexStats> {
+        const run = this.indexing.catch(() => undefined).then(() => this.indexFoldersNow(roots, onProgress));
+        this.indexing = run;
+        return run;
+    }
+
+    private async indexFoldersNow(roots: readonly string[], onProgress?: (progress: IndexProgress) => void): Promise<IndexStats> {
         this.roots = roots.map((root) => toPosix(path.resolve(root)));
         this.rules = new Map(this.roots.map((root) => [root, new IgnoreRules(root, this.options.exclude)]));
         this.persisted = this.options.storageDir ? loadSnapshot(this.options.storageDir) : new Map();

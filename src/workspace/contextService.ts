@@ -1,0 +1,228 @@
+// Binds the context engine to VS Code: runs the index worker with the extension's storage folder, feeds it the
+// workspace folders, exclude settings and file events, tracks recent edits and open editors, shows progress,
+// and answers the completion and chat features with packed, labelled snippets — never later than the time budget.
+import path from "node:path";
+import * as vscode from "vscode";
+import {contextBudget} from "../context/budget";
+import {packWithTokenizer} from "../context/pack";
+import {RecentEdits} from "../context/recentEdits";
+import type {TokenCounter} from "../context/tokenCount";
+import type {IndexOptions, OpenEditor, PackResult, Snippet} from "../context/types";
+import {IndexWorkerClient} from "../context/worker/client";
+import type {HearthConfig} from "../config";
+import type {Logger} from "../log";
+import {onConfigChange, readConfig} from "../settings";
+import {IndexStatusItem} from "../ui/indexStatusItem";
+
+/** File events are applied after this quiet period, so a burst (git checkout) is one update per file. */
+const fileEventDelayMs = 300;
+/** The caller waits twice the per-source budget plus this much (message passing, a file being parsed) at most. */
+const workerSlackMs = 25;
+
+export class ContextService implements vscode.Disposable {
+    private readonly disposables: vscode.Disposable[] = [];
+    private readonly recentEdits = new RecentEdits();
+    private readonly status = new IndexStatusItem();
+    private readonly pendingFiles = new Map<string, NodeJS.Timeout>();
+    private client: Promise<IndexWorkerClient>;
+    private config: HearthConfig;
+    private tokenCounter: TokenCounter | undefined;
+    private modelContextTokens = 0;
+    /** Resolves when the first full indexing is done (or failed). */
+    ready: Promise<void>;
+
+    constructor(private readonly context: vscode.ExtensionContext, private readonly log: Logger) {
+        this.config = readConfig();
+        this.client = this.startWorker();
+        this.ready = this.indexAll();
+        this.disposables.push(
+            this.status,
+            vscode.workspace.onDidSaveTextDocument((doc) => this.fileChanged(doc.uri)),
+            vscode.workspace.onDidRenameFiles((e) => { for (const f of e.files) void this.renamed(f.oldUri, f.newUri); }),
+            vscode.workspace.onDidDeleteFiles((e) => { for (const uri of e.files) this.fileDeleted(uri); }),
+            vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e)),
+            vscode.workspace.onDidChangeWorkspaceFolders(() => { this.ready = this.indexAll(); }),
+            onConfigChange((config) => this.configChanged(config)),
+            vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration("files.exclude")) void this.reconfigure(); })
+        );
+        // Changes made outside the editor (git, build tools, other programs).
+        const watcher = vscode.workspace.createFileSystemWatcher("**/*");
+        this.disposables.push(
+            watcher,
+            watcher.onDidCreate((uri) => this.fileChanged(uri)),
+            watcher.onDidChange((uri) => this.fileChanged(uri)),
+            watcher.onDidDelete((uri) => this.fileDeleted(uri))
+        );
+    }
+
+    /** The model's tokenizer, once the runtime is up; until then packing uses the calibrated estimate. */
+    setTokenCounter(counter: TokenCounter | undefined): void {
+        this.tokenCounter = counter;
+    }
+
+    /** The loaded model's context window, which caps the budgets (0: unknown). */
+    setModelContextSize(tokens: number): void {
+        this.modelContextTokens = tokens;
+    }
+
+    /** Context for an inline completion at `position`, packed into `budget` tokens (default: the setting). */
+    async contextForCursor(document: vscode.TextDocument, position: vscode.Position, budget?: number): Promise<PackResult> {
+        const budgetTokens = budget ?? contextBudget({
+            settingTokens: this.config.context.completionBudgetTokens, modelContextTokens: this.modelContextTokens,
+            answerTokens: this.config.completion.maxTokens, promptTokens: 0
+        });
+        const timeBudgetMs = this.config.context.timeBudgetMs;
+        const request = {
+            path: document.uri.fsPath, text: document.getText(), line: position.line, column: position.character,
+            recentEdits: this.recentEdits.list(), openEditors: this.openEditors(document.uri.fsPath), budgetTokens, timeBudgetMs
+        };
+        return this.answer(budgetTokens, timeBudgetMs, (client) => this.tokenCounter?.countMany
+            ? client.call("rankForCursor", request)
+            : client.call("contextForCursor", request));
+    }
+
+    /** Context for a chat question about the workspace, with the active editor's file and selection. */
+    async contextForQuestion(question: string, editor: vscode.TextEditor | undefined, budget?: number): Promise<PackResult> {
+        const budgetTokens = budget ?? contextBudget({
+            settingTokens: this.config.context.chatBudgetTokens, modelContextTokens: this.modelContextTokens,
+            answerTokens: 4096, promptTokens: 0
+        });
+        // A question may wait longer than a keystroke: its sources get a few times the completion budget.
+        const timeBudgetMs = this.config.context.timeBudgetMs * 4;
+        const current = editor && editor.document.uri.scheme === "file" ? {
+            path: editor.document.uri.fsPath, text: editor.document.getText(), line: editor.selection.active.line,
+            selection: editor.selection.isEmpty ? undefined : {startLine: editor.selection.start.line, endLine: editor.selection.end.line}
+        } : undefined;
+        const request = {question, current, openEditors: this.openEditors(current?.path), budgetTokens, timeBudgetMs};
+        return this.answer(budgetTokens, timeBudgetMs, (client) => this.tokenCounter?.countMany
+            ? client.call("rankForQuestion", request)
+            : client.call("contextForQuestion", request));
+    }
+
+    dispose(): void {
+        for (const timer of this.pendingFiles.values()) clearTimeout(timer);
+        for (const d of this.disposables) d.dispose();
+        void this.client.then((c) => c.call("save").finally(() => c.dispose())).catch(() => undefined);
+    }
+
+    /** Asks the worker, and gives up with an empty context when it is slower than the time budget. */
+    private async answer(budgetTokens: number, timeBudgetMs: number, ask: (client: IndexWorkerClient) => Promise<PackResult | Snippet[]>): Promise<PackResult> {
+        const empty: PackResult = {snippets: [], usedTokens: 0, budgetTokens, dropped: 0};
+        const deadline = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), timeBudgetMs * 2 + workerSlackMs));
+        try {
+            const reply = await Promise.race([this.client.then(ask), deadline]);
+            if (!reply) return empty;
+            if (!Array.isArray(reply)) return reply;
+            const displayPath = (p: string): string => this.displayPath(p);
+            return await packWithTokenizer(reply, {budgetTokens, counter: this.tokenCounter, displayPath, timeMs: timeBudgetMs});
+        } catch (error) {
+            this.log.warn(`Hearth context: ${(error as Error).message}`);
+            return empty;
+        }
+    }
+
+    private displayPath(file: string): string {
+        const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file));
+        return folder ? path.relative(folder.uri.fsPath, file).split(path.sep).join("/") : file;
+    }
+
+    private openEditors(except: string | undefined): OpenEditor[] {
+        const visible = vscode.window.visibleTextEditors
+            .filter((e) => e.document.uri.scheme === "file" && e.document.uri.fsPath !== except)
+            .map((e) => ({path: e.document.uri.fsPath, visibleStartLine: e.visibleRanges[0]?.start.line, visibleEndLine: e.visibleRanges[0]?.end.line}));
+        const shown = new Set(visible.map((e) => e.path));
+        const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+            .map((t) => t.input instanceof vscode.TabInputText ? t.input.uri : undefined)
+            .filter((uri): uri is vscode.Uri => uri?.scheme === "file" && uri.fsPath !== except && !shown.has(uri.fsPath))
+            .map((uri) => ({path: uri.fsPath}));
+        return [...visible, ...tabs];
+    }
+
+    private indexOptions(): IndexOptions {
+        const filesExclude = vscode.workspace.getConfiguration("files").get<Record<string, boolean>>("exclude") ?? {};
+        const storage = this.context.storageUri ?? vscode.Uri.joinPath(this.context.globalStorageUri, "no-workspace");
+        return {
+            maxFileSizeKb: this.config.index.maxFileSizeKb,
+            exclude: [...Object.entries(filesExclude).filter(([, on]) => on === true).map(([glob]) => glob), ...this.config.index.exclude],
+            storageDir: path.join(storage.fsPath, "context-index")
+        };
+    }
+
+    private startWorker(): Promise<IndexWorkerClient> {
+        const dist = vscode.Uri.joinPath(this.context.extensionUri, "dist").fsPath;
+        return IndexWorkerClient.start(this.indexOptions(), {
+            workerFile: path.join(dist, "context-worker.js"),
+            wasmDir: path.join(dist, "grammars"),
+            onProgress: (p) => this.status.progress(p),
+            onLog: (level, message) => this.log[level](`Hearth context: ${message}`)
+        });
+    }
+
+    private async indexAll(): Promise<void> {
+        const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === "file").map((f) => f.uri.fsPath);
+        if (folders.length === 0) return;
+        const started = Date.now();
+        try {
+            const client = await this.client;
+            const stats = await client.indexFolders(folders);
+            this.status.finished(stats, Date.now() - started);
+            this.log.info(`Hearth context: indexed ${stats.files} files (${stats.reparsed} parsed, ${stats.reused} unchanged) in ${Date.now() - started} ms`);
+        } catch (error) {
+            this.status.failed((error as Error).message);
+            this.log.error(`Hearth context: indexing failed: ${(error as Error).message}`);
+        }
+    }
+
+    private fileChanged(uri: vscode.Uri): void {
+        if (uri.scheme !== "file") return;
+        const file = uri.fsPath;
+        if (path.basename(file) === ".gitignore") { void this.reconfigure(); return; }
+        clearTimeout(this.pendingFiles.get(file));
+        this.pendingFiles.set(file, setTimeout(() => {
+            this.pendingFiles.delete(file);
+            void this.client.then((c) => c.call("updateFile", file)).catch((e: Error) => this.log.warn(`Hearth context: ${e.message}`));
+        }, fileEventDelayMs));
+    }
+
+    private fileDeleted(uri: vscode.Uri): void {
+        if (uri.scheme !== "file") return;
+        this.recentEdits.forget(uri.fsPath);
+        void this.client.then((c) => c.call("removeFile", uri.fsPath)).catch((e: Error) => this.log.warn(`Hearth context: ${e.message}`));
+    }
+
+    private async renamed(from: vscode.Uri, to: vscode.Uri): Promise<void> {
+        if (from.scheme !== "file" || to.scheme !== "file") return;
+        this.recentEdits.rename(from.fsPath, to.fsPath);
+        try {
+            await (await this.client).call("renameFile", from.fsPath, to.fsPath);
+        } catch (error) {
+            this.log.warn(`Hearth context: ${(error as Error).message}`);
+        }
+    }
+
+    private documentChanged(event: vscode.TextDocumentChangeEvent): void {
+        if (event.document.uri.scheme !== "file") return;
+        for (const change of event.contentChanges) {
+            const added = change.text.split("\n").length - 1;
+            const removed = change.range.end.line - change.range.start.line;
+            this.recentEdits.shift(event.document.uri.fsPath, change.range.end.line, added - removed);
+            this.recentEdits.record(event.document.uri.fsPath, change.range.start.line, change.range.start.line + added);
+        }
+    }
+
+    private configChanged(config: HearthConfig): void {
+        const indexChanged = JSON.stringify(config.index) !== JSON.stringify(this.config.index);
+        this.config = config;
+        if (indexChanged) void this.reconfigure();
+    }
+
+    /** Exclude rules changed: new options, then a re-index (unchanged files are not parsed again). */
+    private async reconfigure(): Promise<void> {
+        try {
+            await (await this.client).call("setOptions", this.indexOptions());
+            this.ready = this.indexAll();
+        } catch (error) {
+            this.log.warn(`Hearth context: ${(error as Error).message}`);
+        }
+    }
+}
