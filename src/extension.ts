@@ -5,7 +5,6 @@ import {OutputLog} from "./ui/outputLog";
 import {registerModelPicker} from "./ui/modelPicker";
 import {readConfig, setCompletionsEnabled} from "./settings";
 import {ContextService} from "./workspace/contextService";
-import {ContextService} from "./workspace/contextService";
 
 /** What activate() returns: used by the e2e suite to observe the running extension. */
 export interface HearthApi {
