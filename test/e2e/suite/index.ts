@@ -1,6 +1,11 @@
 // Mocha bootstrap loaded by VS Code's extension host (the `extensionTestsPath`). It runs every
 // `*.test.js` bundled next to it, and writes the reporter's output and the counts to the files
 // test/e2e/run.mjs names, since the extension host's own stdout is not the runner's.
+//
+// Adding cases: put a `name.test.ts` in this folder (mocha bdd: describe/it). It runs inside the real
+// extension host with the fixture workspace test/fixtures/workspaces/e2e open; `./helpers` gives
+// Hearth's API (activateHearth) and waitUntil. It runs twice: against this repository and against the
+// installed hearth.vsix. Run one case: HEARTH_E2E_GREP="chat view" npm run test:e2e -- --no-package
 import fs from "node:fs";
 import path from "node:path";
 import util from "node:util";
