@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import {catalogModels, defaultEntryForSize, findCatalogDrafter} from "../../../src/runtime/models/catalog";
 import type {DiscoveredModel} from "../../../src/runtime/models/discovery";
-import {buildDrafterChoices, buildModelChoices, formatBytes, formatProgress, type ModelChoice} from "../../../src/ui/modelChoices";
+import {buildDrafterChoices, buildModelChoices, formatBytes, formatProgress, type DrafterChoice, type ModelChoice} from "../../../src/ui/modelChoices";
 import {makeTempDir} from "./support/tinyGguf";
 
 const GiB = 1024 ** 3;
@@ -59,10 +59,11 @@ describe("ui/modelChoices", () => {
         const twelve = buildModelChoices({found: [], memory, downloadDirectory: downloads}).find((c) => c.kind === "catalog" && c.entry.id === "gemma-4-12b-q4_k_m")!;
         const drafters = buildDrafterChoices(twelve, [], downloads);
         assert.deepEqual(drafters.map((d) => d.kind), ["mtp", "draftModel", "promptLookup", "off"]);
-        const mtp = drafters[0] as Extract<typeof drafters[0], {kind: "mtp"}>;
+        type FileDrafter = Extract<DrafterChoice, {kind: "mtp" | "draftModel"}>;
+        const mtp = drafters[0] as FileDrafter;
         assert.equal(mtp.download?.fileName, findCatalogDrafter("gemma-4-12b-mtp-assistant")!.file.fileName);
         assert.match(mtp.description ?? "", /download$/);
-        const draft = drafters[1] as Extract<typeof drafters[0], {kind: "draftModel"}>;
+        const draft = drafters[1] as FileDrafter;
         assert.equal(draft.download?.fileName, defaultEntryForSize("e2b").file.fileName);
 
         const mtpOnDisk = `/hf/${findCatalogDrafter("gemma-4-12b-mtp-assistant")!.file.fileName}`;
