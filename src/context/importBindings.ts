@@ -82,7 +82,7 @@ export function importBindings(language: ParsedLanguage, statement: string, sour
             return [{imported: "*", local: alias ? alias[1] : lastSegment(source)}];
         }
         case "java": case "php": {
-            if (/\.\*\s*;/.test(statement)) return [{imported: "*", local: "*"}];
+            if (/\.\*\s*;/.test(statement) || /^\s*(require|include)/.test(statement)) return [{imported: "*", local: "*"}];
             const alias = /\bas\s+([A-Za-z_]\w*)/.exec(statement);
             const name = lastSegment(source);
             return name === "*" ? [{imported: "*", local: "*"}] : [{imported: name, local: alias ? alias[1] : name}];

@@ -90,7 +90,8 @@ export class ModuleTable {
                 const score = tailMatch(parts.map((p) => p.toLowerCase()), wanted.map((w) => w.toLowerCase())) * 1000 + sharedPrefix(file, importer);
                 if (score > bestScore) { bestScore = score; best = [file]; }
             }
-            if (best.length > 0 && best[0] !== importer) return best;
+            // One matching segment is enough only for one-segment specifiers: `java.util.Map` is not `src/util/`.
+            if (best.length > 0 && best[0] !== importer && Math.floor(bestScore / 1000) >= Math.min(wanted.length, 2)) return best;
         }
         return [];
     }

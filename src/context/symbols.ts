@@ -9,6 +9,8 @@ import type {LoadedGrammar} from "./parser";
 import type {Definition, DefinitionKind, FileSymbols, ImportEntry} from "./types";
 
 const maxSignatureChars = 200;
+/** Go declares `type (…)`/`const (…)` groups; each spec's signature gets its keyword back. */
+const goSpecKeyword: Record<string, string> = {type_spec: "type", type_alias: "type", const_spec: "const", var_spec: "var"};
 /** Kinds that contain methods: a function directly inside one of these is a method. */
 const containerKinds = new Set<DefinitionKind>(["class", "interface", "scope", "module", "type"]);
 
@@ -51,7 +53,7 @@ export function extractSymbols(grammar: LoadedGrammar, tree: Tree, text: string,
 
     const definitions = toDefinitions(grammar.language, [...raw.values()], text, exportRanges, exportNames);
     const defined = new Set(definitions.map((d) => d.name));
-    const exports = new Set(definitions.filter((d) => d.exported && d.kind !== "scope").map((d) => d.name));
+    const exports = new Set(definitions.filter((d) => d.exported && d.topLevel && d.kind !== "scope").map((d) => d.name));
     for (const name of exportNames) exports.add(name);
     const references = [...identifiersIn(text)].filter((name) => !defined.has(name));
     return {
@@ -84,8 +86,8 @@ function toDefinitions(
         const parent = stack[stack.length - 1]?.def;
         let kind = r.kind;
         if (kind === "function" && parent && containerKinds.has(parent.kind)) kind = "method";
-        if (kind === "constant" && parent && parent.kind !== "module") continue; // locals, not constants
-        const signature = signatureOf(text, start, r.bodyStart, end);
+        if (kind === "constant" && parent && (parent.kind === "function" || parent.kind === "method")) continue; // locals
+        const signature = goSpecKeyword[r.node.type] ? `${goSpecKeyword[r.node.type]} ${signatureOf(text, start, r.bodyStart, end)}` : signatureOf(text, start, r.bodyStart, end);
         const name = simpleName(r.nameNode.text, kind);
         const def: Definition = {
             name,
