@@ -6,7 +6,9 @@ import {mainModelRefusal} from "./architectures";
 import {catalogEntryForFileName} from "./catalog";
 import {DEFAULT_WALK_LIMITS, findGgufFiles, type GgufCandidate, type WalkLimits} from "./findGgufFiles";
 import {GgufFormatError, readModelFacts, type GgufModelFacts} from "./gguf";
+import {incompleteModelReason, readArchitectureOnly} from "./incompleteModel";
 import type {SearchRoot} from "./searchRoots";
+import {formatDetail} from "./validate";
 
 export type DiscoveredRole = "main" | "draftCapable" | "mtpDrafter" | "unusable";
 
@@ -62,8 +64,12 @@ export function classify(candidate: GgufCandidate, draftModelMaxParameters = DRA
     try {
         facts = readModelFacts(candidate.path);
     } catch (error) {
-        const reason = error instanceof GgufFormatError && error.code === "bad-magic" ? "not a GGUF file" : `unreadable header: ${headerProblem(error)}`;
-        return {...base, role: "unusable", reason};
+        const reason = !(error instanceof GgufFormatError) ? `unreadable header: ${(error as Error).message}`
+            : error.code === "bad-magic" ? "not a GGUF file"
+            : error.code === "missing-key" ? incompleteModelReason(candidate.path, formatDetail(error))
+            : `unreadable header: ${formatDetail(error)}`;
+        const architecture = error instanceof GgufFormatError && error.code === "missing-key" ? readArchitectureOnly(candidate.path) : undefined;
+        return {...base, role: "unusable", reason, ...(architecture !== undefined ? {architecture} : {})};
     }
     const known = {
         ...base,
@@ -93,11 +99,4 @@ export function draftersFor(main: DiscoveredModel, models: readonly DiscoveredMo
     return models.filter((m) => m.path !== main.path && m.vocabFingerprint !== undefined && m.vocabFingerprint === main.vocabFingerprint
         && ((m.role === "mtpDrafter" && main.architecture === "gemma4")
             || (m.role === "draftCapable" && (m.parameterCount ?? Infinity) < (main.parameterCount ?? 0))));
-}
-
-function headerProblem(error: unknown): string {
-    if (error instanceof GgufFormatError && error.path !== undefined && error.message.startsWith(`${error.path}: `)) {
-        return error.message.slice(error.path.length + 2);
-    }
-    return (error as Error).message;
 }

@@ -6,6 +6,7 @@ import path from "node:path";
 import {RuntimeError, type LoadParams} from "../protocol";
 import {MTP_TARGET_ARCHITECTURE, mainModelRefusal} from "./architectures";
 import {GgufFormatError, readModelFacts, type GgufModelFacts} from "./gguf";
+import {incompleteModelReason} from "./incompleteModel";
 
 export interface ValidateRequest {
     modelPath: string;
@@ -113,6 +114,7 @@ function readChecked(filePath: string, role: Role): GgufModelFacts {
     try {
         facts = readModelFacts(filePath);
     } catch (error) {
+        if (error instanceof GgufFormatError && error.code === "missing-key") throw refuse(filePath, role, incompleteModelReason(filePath, formatDetail(error)));
         if (error instanceof GgufFormatError) throw refuse(filePath, role, describeFormatError(error));
         throw refuse(filePath, role, `its header could not be read (${(error as Error).message})`);
     }
@@ -123,16 +125,19 @@ function readChecked(filePath: string, role: Role): GgufModelFacts {
     return facts;
 }
 
-function describeFormatError(error: GgufFormatError): string {
-    // The reader prefixes its message with the path; the refusal names the file itself.
+/** The reader's message without the path it prefixes (the refusal names the file itself). */
+export function formatDetail(error: GgufFormatError): string {
     const prefix = error.path !== undefined ? `${error.path}: ` : "";
-    const detail = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+    return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+}
+
+function describeFormatError(error: GgufFormatError): string {
+    const detail = formatDetail(error);
     switch (error.code) {
         case "bad-magic": return `it is not a GGUF file (${detail})`;
         case "truncated": return `the file is truncated (${detail}); an interrupted download or copy?`;
         case "io": return `the file cannot be read (${detail})`;
         case "unsupported-version": return `its GGUF version is not supported (${detail})`;
-        case "missing-key": return `it lacks what a language model needs (${detail})`;
         default: return `its GGUF header is malformed (${detail})`;
     }
 }

@@ -17,7 +17,7 @@ function buildHome(home: string): void {
         fs.symlinkSync(path.relative(snapshot, blob), path.join(snapshot, "google_gemma-4-E4B-it-Q4_K_M.gguf"));
     }
     const projectorSnapshot = path.join(home, ".cache", "huggingface", "hub", "models--unsloth--gemma-4-E4B-it-GGUF", "snapshots", "ccc333");
-    writeTinyModel(path.join(projectorSnapshot, "mmproj-BF16.gguf"), {architecture: "clip"});
+    writeTinyModel(path.join(projectorSnapshot, "mmproj-BF16.gguf"), {architecture: "clip", noVocabulary: true});
     writeTinyModel(path.join(projectorSnapshot, "MTP", "gemma-4-E4B-it-MTP-F16.gguf"), {architecture: "gemma4-assistant", embeddingLengthOut: 64});
 
     // Ollama: a manifest names the model layer by digest; the blob has no .gguf extension.
@@ -111,6 +111,7 @@ describe("models/discovery", () => {
         const projector = byFile("mmproj-BF16.gguf");
         assert.equal(projector.role, "unusable");
         assert.match(projector.reason ?? "", /projector \(mmproj\)/);
+        assert.equal(projector.architecture, "clip");
     });
 
     it("reports an interrupted download as truncated and keeps only the first part of a split model", () => {

@@ -74,10 +74,13 @@ describe("models/validate", () => {
     });
 
     it("refuses architectures that cannot be a main model", () => {
-        const projector = writeTinyModel(path.join(dir, "mmproj.gguf"), {architecture: "clip"});
+        // Real projectors carry no vocabulary: the refusal still says what the file is.
+        const projector = writeTinyModel(path.join(dir, "mmproj.gguf"), {architecture: "clip", noVocabulary: true});
         assertRefuses({modelPath: projector, drafterMode: "off"}, projector, /vision\/audio projector \(mmproj\)/);
         const embedder = writeTinyModel(path.join(dir, "embedder.gguf"), {architecture: "nomic-bert"});
         assertRefuses({modelPath: embedder, drafterMode: "off"}, embedder, /embedding model, which cannot generate text/);
+        const vocabless = writeTinyModel(path.join(dir, "vocabless.gguf"), {noVocabulary: true});
+        assertRefuses({modelPath: vocabless, drafterMode: "off"}, vocabless, /it is a gemma4 file that lacks what a language model needs \(.*tokenizer\.ggml\.tokens/);
         const unknown = writeTinyModel(path.join(dir, "future.gguf"), {architecture: "gemma9"});
         assertRefuses({modelPath: unknown, drafterMode: "off"}, unknown, /architecture "gemma9" is not one the bundled llama\.cpp/);
     });
