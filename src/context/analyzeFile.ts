@@ -17,7 +17,13 @@ export function contentHash(text: string): string {
     return createHash("sha1").update(text).digest("base64url").slice(0, 16);
 }
 
-export async function analyze(grammars: GrammarSet, language: ParsedLanguage | "text", text: string): Promise<Analysis> {
+/** A file's name and folders are words about it: "the geometry code" finds `src/geometry.ts`. */
+function addPathTerms(filePath: string, counts: Map<string, number>): void {
+    const parts = filePath.split("/").slice(-3).join(" ").replace(/\.[^. ]+$/, "");
+    for (const [term] of termCounts(parts)) counts.set(term, (counts.get(term) ?? 0) + 2);
+}
+
+export async function analyze(grammars: GrammarSet, language: ParsedLanguage | "text", text: string, filePath = ""): Promise<Analysis> {
     const starts = lineStarts(text);
     const lineCount = starts.length;
     let symbols: FileSymbols;
@@ -32,9 +38,11 @@ export async function analyze(grammars: GrammarSet, language: ParsedLanguage | "
     } else {
         symbols = plainTextSymbols(text, lineCount);
     }
-    const chunkTerms = symbols.chunks.map((chunk) => {
+    const chunkTerms = symbols.chunks.map((chunk, i) => {
+        const counts = termCounts(sliceLines(text, starts, chunk.startLine, chunk.endLine));
+        if (i === 0 && filePath) addPathTerms(filePath, counts);
         const flat: Array<string | number> = [];
-        for (const [term, count] of termCounts(sliceLines(text, starts, chunk.startLine, chunk.endLine))) flat.push(term, count);
+        for (const [term, count] of counts) flat.push(term, count);
         return flat;
     });
     return {symbols, chunkTerms};

@@ -31,5 +31,5 @@ export async function runFileJob(grammars: GrammarSet, job: FileJob, keepText: b
     const hash = contentHash(text);
     if (hash === job.knownHash) return {kind: "unchanged", hash};
     // A helper thread does not send the text back: the index reads it again only if a snippet needs it.
-    return {kind: "analyzed", hash, analysis: await analyze(grammars, job.language, text), text: keepText ? text : ""};
+    return {kind: "analyzed", hash, analysis: await analyze(grammars, job.language, text, job.path), text: keepText ? text : ""};
 }

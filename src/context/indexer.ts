@@ -148,7 +148,7 @@ export class Indexer {
         const root = this.rootOf(file) ?? path.posix.dirname(file);
         const language = languageOf(file);
         if (!language) return "skipped";
-        const analysis = await analyze(this.grammars, language, text);
+        const analysis = await analyze(this.grammars, language, text, file);
         this.texts.put(file, text);
         // mtime -1: the next save or restart compares by content hash.
         this.index.set({path: file, root, mtimeMs: -1, size: text.length, hash, ...analysis});
