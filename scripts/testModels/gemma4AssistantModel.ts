@@ -6,7 +6,7 @@
 import {GgmlType} from "../../src/runtime/models/gguf/constants";
 import type {LogitTable} from "./bigrams";
 import {GgufWriter, kv} from "./gguf";
-import {GEMMA4_RMS_EPS, ropeFreqs, writeGemma4AttentionKeys, type Gemma4Dims} from "./gemma4Model";
+import {GEMMA4_RMS_EPS, ropeFreqs, writeGemma4AttentionKeys} from "./gemma4Model";
 import {filledF32, randomF16, zerosF16} from "./tensorData";
 import type {Vocab} from "./tokenizer";
 import {writeTokenizerMetadata} from "./vocabularies";

@@ -68,9 +68,9 @@ const utf8 = new TextDecoder("utf-8", {fatal: true});
 
 /** Sequential reader over a ByteSource through a bounded window. */
 class Cursor {
-    private window = new Uint8Array(0);
+    private window: Uint8Array = new Uint8Array(0);
     private windowStart = 0;
-    private view = new DataView(this.window.buffer);
+    private view: DataView = new DataView(this.window.buffer);
     offset = 0;
 
     constructor(private readonly source: ByteSource, private readonly path: string | undefined) {}
