@@ -1,6 +1,7 @@
 // Finds GGUF models already on this machine (Hugging Face cache, Ollama, LM Studio, Hearth's downloads) and
 // sorts them by what they can be: a main model, a small model that can also draft, a Gemma 4 MTP drafter, or
 // unusable (with the reason). Reads each file's GGUF header only, never the tensor data.
+import fs from "node:fs/promises";
 import path from "node:path";
 import {mainModelRefusal} from "./architectures";
 import {catalogEntryForFileName} from "./catalog";
@@ -49,11 +50,41 @@ export async function discoverModels(options: DiscoverOptions): Promise<Discover
     const models: DiscoveredModel[] = [];
     for (const candidate of candidates) {
         if (options.signal?.aborted || Date.now() - started > deadlineMs) break;
-        models.push(classify(candidate, options.draftModelMaxParameters));
-        // Header reads are synchronous; yield between files so the caller's event loop stays responsive.
+        const cached = await cachedClassification(candidate, options.draftModelMaxParameters);
+        if (cached !== undefined) {
+            models.push(cached);
+            continue;
+        }
+        const model = classify(candidate, options.draftModelMaxParameters);
+        await remember(candidate, options.draftModelMaxParameters, model);
+        models.push(model);
+        // A Gemma-sized vocabulary takes about 0.2 s to read and fingerprint, synchronously: yield between files.
         await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return models;
+}
+
+/** Classifications by path, reused while the file's size and modification time stay the same. */
+const classified = new Map<string, {key: string, model: DiscoveredModel}>();
+
+async function fileKey(candidate: GgufCandidate, draftModelMaxParameters: number | undefined): Promise<string | undefined> {
+    try {
+        const stat = await fs.stat(candidate.path);
+        return `${stat.size}:${stat.mtimeMs}:${draftModelMaxParameters ?? ""}`;
+    } catch {
+        return undefined;
+    }
+}
+
+async function cachedClassification(candidate: GgufCandidate, draftModelMaxParameters: number | undefined): Promise<DiscoveredModel | undefined> {
+    const entry = classified.get(candidate.path);
+    if (entry === undefined || entry.key !== await fileKey(candidate, draftModelMaxParameters)) return undefined;
+    return {...entry.model, source: candidate.source, label: candidate.label};
+}
+
+async function remember(candidate: GgufCandidate, draftModelMaxParameters: number | undefined, model: DiscoveredModel): Promise<void> {
+    const key = await fileKey(candidate, draftModelMaxParameters);
+    if (key !== undefined) classified.set(candidate.path, {key, model});
 }
 
 /** Reads one file's header and decides what it can be used for. */

@@ -145,6 +145,17 @@ describe("models/discovery", () => {
         const none = await discoverModels({roots: [{source: "hearth", dir: deep}], limits: {maxEntries: 0}});
         assert.deepEqual(none, []);
     });
+
+    it("reads a header again when the file changes", async () => {
+        const dir = path.join(home, "changing");
+        const file = writeTinyModel(path.join(dir, "model.gguf"));
+        const first = await discoverModels({roots: [{source: "hearth", dir}]});
+        assert.equal(first[0].role, "draftCapable");
+        fs.writeFileSync(file, "replaced by something else entirely");
+        const second = await discoverModels({roots: [{source: "hearth", dir}]});
+        assert.equal(second[0].role, "unusable");
+        assert.equal(second[0].reason, "not a GGUF file");
+    });
 });
 
 describe("models/searchRoots", () => {
