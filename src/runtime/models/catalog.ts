@@ -1,14 +1,16 @@
 // The Gemma 4 family as Hearth offers it for download: sizes, quantisations, where each file lives on
 // Hugging Face, and which drafter speeds each model up. No vscode, no I/O: plain data plus lookups.
 //
-// Sources (checked November 2026; "approx" marks what could not be confirmed to the byte):
-// - Sizes of the family and context windows: Google's Gemma 4 docs (E2B/E4B: 128K, larger models: 256K).
-// - bartowski Q4_K_M and Google QAT Q4_0 byte sizes: the Hugging Face tree API, as recorded in public model
-//   registries. Q8_0 sizes are estimated from the BF16 sizes (8.5 bits per weight) and marked approx.
-// - Gemma 4 12B: bartowski publishes no 12B, so its files come from ggml-org and unsloth.
-// - MTP drafters: unsloth's QAT repositories carry a `mtp-gemma-4-*-it.gguf` (architecture gemma4-assistant)
-//   at their root. They are trained against the QAT targets and also draft for other quantisations of the
-//   same size, with somewhat lower acceptance.
+// Sources (looked up November 2026; nothing here could be fetched from the hub itself, which is offline here):
+// - The family and context windows: Google's Gemma 4 docs (small models E2B/E4B: 128K; larger: 256K).
+// - Confirmed repo, file name and byte size (the Hugging Face tree API, as recorded in public model registries):
+//   bartowski Q4_K_M of E2B/E4B/26B A4B/31B; Google's QAT Q4_0 of the same four; unsloth's MTP drafters
+//   `mtp-gemma-4-*-it.gguf` of E2B/E4B/26B A4B/31B.
+// - Confirmed repo and file name, size approximate (marked sizeApproximate): Gemma 4 12B Q4_K_M from ggml-org
+//   (bartowski publishes no 12B), unsloth's 12B QAT UD-Q4_K_XL, and unsloth's 12B MTP drafter.
+// - Inferred from each publisher's naming, size estimated from BF16 at 8.5 bits per weight: every Q8_0 file.
+// - MTP drafters (architecture gemma4-assistant) are trained against the QAT targets; they also draft for the
+//   other quantisations of the same size, with somewhat lower acceptance.
 
 export type GemmaSize = "e2b" | "e4b" | "12b" | "26b-a4b" | "31b";
 
