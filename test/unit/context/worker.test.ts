@@ -1,0 +1,70 @@
+// The index worker thread, as the extension runs it: indexing with progress, retrieval answered over messages,
+// the persisted index reused by a second worker, and the bundled script (dist/) when it has been built.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {after, before, describe, it} from "mocha";
+import type {IndexProgress} from "../../../src/context/types";
+import {IndexWorkerClient} from "../../../src/context/worker/client";
+import {copyFixture, defaultOptions, positionAfter, type Workspace} from "./fixture";
+
+describe("context: index worker", () => {
+    let ws: Workspace;
+    let storageDir: string;
+    before(() => { ws = copyFixture(); storageDir = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-worker-store-")); });
+    after(() => { ws.remove(); fs.rmSync(storageDir, {recursive: true, force: true}); });
+
+    let run = 0;
+    const exercise = async (workerFile?: string): Promise<void> => {
+        run++;
+        const progress: IndexProgress[] = [];
+        const client = await IndexWorkerClient.start({...defaultOptions, storageDir, parseHelpers: 1}, {workerFile, onProgress: (p) => progress.push(p)});
+        try {
+            const stats = await client.indexFolders([ws.root]);
+            assert.ok(stats.files >= 30, `indexed ${stats.files} files`);
+            assert.ok(progress.at(-1)?.finished, "progress ends finished");
+            const text = ws.read("go/main.go");
+            const result = await client.call("contextForCursor", {path: ws.file("go/main.go"), text, ...positionAfter(text, "geo.Distance("), budgetTokens: 1024});
+            assert.ok(result.snippets.some((s) => s.label === "go/geo/geo.go:17-19" && s.source === "definition"), result.snippets.map((s) => s.label).join(", "));
+
+            ws.write(`sh/extra${run}.sh`, `deploy_all${run}() {\n    echo deploying\n}\n`);
+            assert.equal(await client.call("updateFile", ws.file(`sh/extra${run}.sh`)), "indexed");
+            const question = await client.call("contextForQuestion", {question: `what does deploy_all${run} do?`, budgetTokens: 1024});
+            assert.ok(question.snippets.some((s) => s.path === ws.file(`sh/extra${run}.sh`)));
+            await client.call("save");
+        } finally {
+            await client.dispose();
+        }
+    };
+
+    it("indexes off the main thread and answers cursor and question requests (from source)", async () => {
+        await exercise(path.resolve(__dirname, "../../../src/context/worker/main.ts"));
+    });
+
+    it("a restarted worker reuses the persisted index", async () => {
+        const client = await IndexWorkerClient.start({...defaultOptions, storageDir});
+        try {
+            const stats = await client.indexFolders([ws.root]);
+            assert.equal(stats.reparsed, 0);
+            assert.equal(stats.reused, stats.files);
+        } finally {
+            await client.dispose();
+        }
+    });
+
+    it("the bundled worker (dist/context-worker.js) finds its grammars in dist/grammars", async function () {
+        const bundled = path.resolve(__dirname, "../../../dist/context-worker.js");
+        if (!fs.existsSync(bundled) || !fs.existsSync(path.resolve(__dirname, "../../../dist/grammars/tree-sitter.wasm"))) {
+            console.log("    dist/ is not built (node esbuild.mjs)");
+            this.skip();
+        }
+        await exercise(bundled);
+    });
+
+    it("a request to a stopped worker fails with a clear message", async () => {
+        const client = await IndexWorkerClient.start(defaultOptions);
+        await client.dispose();
+        await assert.rejects(client.call("save"), /index worker was disposed/);
+    });
+});
