@@ -29,6 +29,8 @@ const entries = [
     // The context index worker thread, and its parse helper threads (src/context/worker/).
     {entryPoints: {"context-worker": "src/context/worker/main.ts"}, platform: "node", format: "cjs", target: "node20", external: nodeExternals, alias: treeSitterCjs},
     {entryPoints: {"context-parser": "src/context/worker/parseHelper.ts"}, platform: "node", format: "cjs", target: "node20", external: nodeExternals, alias: treeSitterCjs},
+    // Model discovery off the extension host's thread (src/runtime/models/discoveryThread.ts).
+    {entryPoints: {"models-discovery": "src/runtime/models/discoveryWorker.ts"}, platform: "node", format: "cjs", target: "node20", external: nodeExternals},
     // The chat webview's script runs in a browser sandbox.
     {entryPoints: {"webview/chat": "src/webview/chat.ts"}, platform: "browser", format: "iife", target: "es2022"}
 ];

@@ -6,7 +6,8 @@ import * as vscode from "vscode";
 import type {Logger} from "../log";
 import {RuntimeError} from "../runtime/protocol";
 import type {MachineMemory} from "../runtime/models/defaultModel";
-import {classify, discoverModels, type DiscoveredModel} from "../runtime/models/discovery";
+import {classify, type DiscoveredModel} from "../runtime/models/discovery";
+import {discoverModelsOffThread} from "../runtime/models/discoveryThread";
 import {downloadModelFiles, planBytes, type DownloadPlan, type DownloadResult} from "../runtime/models/download";
 import {defaultDownloadDirectory, defaultSearchRoots} from "../runtime/models/searchRoots";
 import {checkMainModel, validateModelFiles} from "../runtime/models/validate";
@@ -31,7 +32,7 @@ export async function selectModel(options: ModelPickerOptions): Promise<ModelSel
     const homeDir = os.homedir();
     const downloadDirectory = defaultDownloadDirectory(config.model.downloadDirectory, homeDir);
     const memory = await machineMemory(options);
-    const discovery = discoverModels({roots: defaultSearchRoots({env: process.env, platform: process.platform, homeDir, downloadDirectory})})
+    const discovery = discoverModelsOffThread({roots: defaultSearchRoots({env: process.env, platform: process.platform, homeDir, downloadDirectory})})
         .catch((error: unknown) => {
             options.log.warn(`Looking for models on disk failed: ${(error as Error).message}`);
             return [] as DiscoveredModel[];

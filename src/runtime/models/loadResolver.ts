@@ -5,7 +5,8 @@ import os from "node:os";
 import type {HearthConfig} from "../../config";
 import type {LoadParams} from "../protocol";
 import type {MachineMemory} from "./defaultModel";
-import {discoverModels, type DiscoveredModel} from "./discovery";
+import type {DiscoveredModel, DiscoverOptions} from "./discovery";
+import {discoverModelsOffThread} from "./discoveryThread";
 import {resolveModelFiles, type ResolvedModel} from "./resolve";
 import {defaultDownloadDirectory, defaultSearchRoots} from "./searchRoots";
 
@@ -17,6 +18,8 @@ export interface LoadResolverOptions {
     memory?: () => MachineMemory | Promise<MachineMemory>;
     /** How long discovery results are reused, in milliseconds. */
     discoveryTtlMs?: number;
+    /** How to look on disk; default: discoverModelsOffThread (header reads off the caller's thread). */
+    discover?: (options: DiscoverOptions) => Promise<DiscoveredModel[]>;
 }
 
 export type LoadResolution = LoadParams | {missing: string};
@@ -28,10 +31,11 @@ export function createLoadResolver(options: LoadResolverOptions = {}): (config: 
     const ttl = options.discoveryTtlMs ?? 60_000;
     let cached: {at: number, key: string, models: Promise<DiscoveredModel[]>} | undefined;
 
-    const discover = (config: HearthConfig): Promise<DiscoveredModel[]> => {
+    const discover = options.discover ?? discoverModelsOffThread;
+    const discovered = (config: HearthConfig): Promise<DiscoveredModel[]> => {
         const downloadDirectory = defaultDownloadDirectory(config.model.downloadDirectory, homeDir, platform);
         if (cached === undefined || cached.key !== downloadDirectory || Date.now() - cached.at > ttl) {
-            const models = discoverModels({roots: defaultSearchRoots({env, platform, homeDir, downloadDirectory})}).catch(() => []);
+            const models = discover({roots: defaultSearchRoots({env, platform, homeDir, downloadDirectory})}).catch(() => []);
             cached = {at: Date.now(), key: downloadDirectory, models};
         }
         return cached.models;
@@ -41,7 +45,7 @@ export function createLoadResolver(options: LoadResolverOptions = {}): (config: 
         if (config.engine === "openaiCompatible") return remoteParams(config);
         const memory = await (options.memory?.() ?? {totalRamBytes: os.totalmem(), freeRamBytes: os.freemem()});
         let resolved = resolveModelFiles({config, found: [], memory, homeDir});
-        if (needsDiscovery(resolved, config)) resolved = resolveModelFiles({config, found: await discover(config), memory, homeDir});
+        if (needsDiscovery(resolved, config)) resolved = resolveModelFiles({config, found: await discovered(config), memory, homeDir});
         if (resolved.state === "noModel") return {missing: resolved.message};
         if (resolved.state === "remote") return remoteParams(config);
         return {

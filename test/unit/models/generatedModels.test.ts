@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import {RuntimeError} from "../../../src/runtime/protocol";
 import {discoverModels, draftersFor} from "../../../src/runtime/models/discovery";
+import {discoverModelsOffThread} from "../../../src/runtime/models/discoveryThread";
 import {validateModelFiles, type ValidateRequest} from "../../../src/runtime/models/validate";
 import {ensureTestModels, testModelPath} from "../../support/testModels";
 import {makeTempDir, writeTruncatedCopy} from "./support/tinyGguf";
@@ -75,5 +76,13 @@ describe("models on generated test models", () => {
         const gemmaDrafters = draftersFor(byName("gemma4-target"), models).map((m) => m.fileName).sort();
         assert.deepEqual(gemmaDrafters, ["gemma4-assistant.gguf", "gemma4-draft.gguf"]);
         assert.deepEqual(draftersFor(byName("llama-target"), models).map((m) => m.fileName), ["llama-draft.gguf"]);
+    });
+
+    it("finds the same models from a worker thread", async () => {
+        const options = {roots: [{source: "hearth" as const, dir: path.dirname(testModelPath("gemma4-target"))}], draftModelMaxParameters: 20e6};
+        const inThread = await discoverModels(options);
+        const offThread = await discoverModelsOffThread(options);
+        assert.deepEqual(offThread, inThread);
+        assert.equal(offThread.length, 5);
     });
 });
