@@ -3,9 +3,7 @@
 // extension host and discovery can judge a file without loading the ESM package; a unit test checks the
 // list against node-llama-cpp's own GgufArchitectureType so an upgrade cannot leave it stale.
 
-/** The architecture of Gemma 4's MTP drafters: not a model on its own, it drafts from the main model's state. */
-export const MTP_DRAFTER_ARCHITECTURE = "gemma4-assistant";
-/** The architecture an MTP drafter can serve. */
+/** The architecture a Gemma 4 MTP drafter (gemma4-assistant) can serve. */
 export const MTP_TARGET_ARCHITECTURE = "gemma4";
 
 /** Every architecture name in node-llama-cpp 3.22.1's GgufArchitectureType (its bundled llama.cpp). */
@@ -54,8 +52,4 @@ export function mainModelRefusal(architecture: string): string | undefined {
         return `its architecture "${architecture}" is not one the bundled llama.cpp (node-llama-cpp 3.22.1) can run`;
     }
     return notAMainModel[architecture];
-}
-
-export function isMtpDrafterArchitecture(architecture: string): boolean {
-    return architecture === MTP_DRAFTER_ARCHITECTURE;
 }
