@@ -42,7 +42,7 @@ function generatorHash(corpusSha: string): string {
     const hash = createHash("sha256").update(corpusSha);
     const dir = import.meta.dirname;
     for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).sort()) hash.update(file).update(fs.readFileSync(path.join(dir, file)));
-    hash.update(fs.readFileSync(path.join(REPO_ROOT, "src", "runtime", "models", "gguf", "constants.ts")));
+    for (const file of ["constants.ts", "modelFacts.ts"]) hash.update(fs.readFileSync(path.join(REPO_ROOT, "src", "runtime", "models", "gguf", file)));
     return hash.digest("hex");
 }
 
