@@ -27,6 +27,11 @@ export async function endGroup(child, graceMs = 3000) {
     live.delete(child);
 }
 
+/** Ends every group still running, each as endGroup does. */
+export async function endAllGroups() {
+    await Promise.all([...live].map((child) => endGroup(child)));
+}
+
 /** Last-resort cleanup, synchronous so it can run from an exit handler. */
 export function killAllGroupsNow() {
     for (const child of live) if (child.pid !== undefined) signalGroup(child.pid, "SIGKILL");

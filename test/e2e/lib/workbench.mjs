@@ -5,6 +5,14 @@ import path from "node:path";
 import {chromium} from "playwright-core";
 import {chromiumBinary} from "./tools.mjs";
 
+const openContexts = new Set();
+
+/** Closes every browser this module opened (for an aborted run); waits at most `timeoutMs`. */
+export async function closeBrowsers(timeoutMs = 5000) {
+    const closing = [...openContexts].map((context) => context.close().catch(() => undefined));
+    await Promise.race([Promise.all(closing), new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
+}
+
 const chromiumArgs = [
     "--no-sandbox",
     "--disable-gpu",
@@ -12,7 +20,10 @@ const chromiumArgs = [
     "--disable-component-update",
     "--no-first-run",
     "--disable-sync",
-    "--disable-quic"
+    "--disable-quic",
+    // No crash-reporter helper processes, which would outlive the browser.
+    "--disable-crash-reporter",
+    "--disable-breakpad"
 ];
 
 /**
@@ -39,6 +50,7 @@ export async function runExtensionTests(sandbox, server, {folder, extensionDevel
         env: sandbox.env(),
         timeout: 60000
     });
+    openContexts.add(context);
     try {
         let finish;
         const exited = new Promise((resolve) => { finish = resolve; });
@@ -62,6 +74,7 @@ export async function runExtensionTests(sandbox, server, {folder, extensionDevel
             clearTimeout(timer);
         }
     } finally {
+        openContexts.delete(context);
         await context.close().catch(() => undefined);
     }
 }
