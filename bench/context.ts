@@ -1,13 +1,17 @@
-// `npm run bench -- context [--repo PATH] [--samples N] [--seed N] [--worker]`
+// `npm run bench -- context [--repo PATH] [--samples N] [--seed N] [--helpers N] [--worker] [--verbose]`
 // Indexes a repository, times single-file updates and cursor retrievals, and measures recall: at call sites
 // picked at random (fixed seed) whose callee is defined once in the workspace, in another file or more than
 // 100 lines away in the same file, is the callee's definition in the context packed at 2K, 8K and 32K tokens?
+// A call site counts only when it can be one: the name is not a keyword, has three or more characters, and the
+// definition is in the caller's language family (a Python `range(` never calls a C++ `range`).
 // Default repository: this project (the current directory). Retrieval is timed as rank + pack at 8K tokens.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type {BenchArgs} from "./run";
 import {ContextEngine} from "../src/context/engine";
+import {isKeyword} from "../src/context/identifiers";
+import {defaultParseHelpers} from "../src/context/indexer";
 import {IndexWorkerClient} from "../src/context/worker/client";
 import type {Definition, IndexedFile, PackResult} from "../src/context/types";
 
@@ -28,7 +32,8 @@ export default async function contextBenchmark(args: BenchArgs): Promise<Record<
     if (!fs.existsSync(repo) || !fs.statSync(repo).isDirectory()) throw new Error(`--repo ${repo} is not a folder`);
     const samples = Number(args.options.samples ?? 200);
     const seed = Number(args.options.seed ?? 42);
-    const options = {maxFileSizeKb: 512, exclude: []};
+    const helpers = args.options.helpers === undefined ? undefined : Number(args.options.helpers);
+    const options = {maxFileSizeKb: 512, exclude: [], parseHelpers: helpers};
     const random = mulberry32(seed);
 
     // Indexing, timed from a cold start without a persisted index.
@@ -36,6 +41,7 @@ export default async function contextBenchmark(args: BenchArgs): Promise<Record<
     const sampleRss = (): void => { rssPeak = Math.max(rssPeak, process.memoryUsage().rss); };
     const rssTimer = setInterval(sampleRss, 50);
     let indexMs: number, files: number, viaWorker = false;
+    const cpuBefore = process.cpuUsage();
     const engine = await ContextEngine.create(options);
     if (args.options.worker) {
         // Index in the worker (as the extension does), then index in-process for the retrieval measurements.
@@ -55,6 +61,9 @@ export default async function contextBenchmark(args: BenchArgs): Promise<Record<
         indexMs = performance.now() - t0;
         files = stats.files;
     }
+    // CPU time of every thread (helpers included): what indexing costs, whatever else the machine is doing.
+    const cpu = process.cpuUsage(cpuBefore);
+    const indexCpuMs = viaWorker ? undefined : (cpu.user + cpu.system) / 1000;
     sampleRss();
     const all = [...engine.indexer.index.allFiles()];
     const parsed = all.filter((f) => f.symbols.parsed && f.symbols.definitions.length > 0);
@@ -86,6 +95,9 @@ export default async function contextBenchmark(args: BenchArgs): Promise<Record<
         for (const budget of budgets) {
             const result = budget === 8192 ? packed8k : engine.pack(ranked, budget);
             if (contains(result, site)) hits.set(budget, hits.get(budget)! + 1);
+            else if (args.options.verbose && budget === 8192) {
+                console.log(`miss: ${path.relative(repo, site.path)}:${site.line + 1} ${site.callee} -> ${path.relative(repo, site.defPath)}:${site.def.nameLine + 1}`);
+            }
         }
         sampleRss();
     }
@@ -96,6 +108,9 @@ export default async function contextBenchmark(args: BenchArgs): Promise<Record<
         files,
         index_ms: Math.round(indexMs),
         files_per_s: Math.round(files / (indexMs / 1000)),
+        index_cpu_ms: indexCpuMs === undefined ? undefined : Math.round(indexCpuMs),
+        parse_helpers: helpers ?? defaultParseHelpers(),
+        load_average: Number(os.loadavg()[0].toFixed(2)),
         peak_rss_mb: Math.round(Math.max(rssPeak, process.resourceUsage().maxRSS * 1024) / 1048576),
         update_ms_p95: round(percentile(updateTimes, 0.95), 2),
         retrieve_ms_p50: round(percentile(retrieveTimes, 0.5), 2),
@@ -119,8 +134,10 @@ function pickCallSites(engine: ContextEngine, parsed: IndexedFile[], wanted: num
         const candidates: CallSite[] = [];
         for (const match of cached.text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) {
             const callee = match[1];
+            if (callee.length < 3 || isKeyword(callee)) continue;
             const defs = engine.indexer.index.definitionsNamed(callee);
             if (defs.length !== 1 || (defs[0].def.kind !== "function" && defs[0].def.kind !== "method")) continue;
+            if (family(engine.indexer.index.get(defs[0].path)?.symbols.language) !== family(file.symbols.language)) continue;
             const offset = match.index + match[0].length;
             const line = lineOf(cached.starts, offset);
             const {path: defPath, def} = defs[0];
@@ -130,6 +147,13 @@ function pickCallSites(engine: ContextEngine, parsed: IndexedFile[], wanted: num
         for (const site of shuffle(candidates, random).slice(0, 2)) if (sites.length < wanted) sites.push(site);
     }
     return sites;
+}
+
+/** Languages that call each other's definitions directly. */
+function family(language: string | undefined): string {
+    if (language === "c" || language === "cpp") return "c";
+    if (language === "typescript" || language === "tsx" || language === "javascript") return "ecmascript";
+    return language ?? "";
 }
 
 function contains(result: PackResult, site: CallSite): boolean {

@@ -1,7 +1,7 @@
 // Turns one file's text into its index entry: parse with its grammar (or chunk as plain text), extract
 // symbols, and count each chunk's search terms. The only place a file is parsed.
 import {createHash} from "node:crypto";
-import {termCounts} from "./identifiers";
+import {isKeyword, termCounts, termsFromWords, wordCounts} from "./identifiers";
 import {isParsedLanguage, type ParsedLanguage} from "./languages";
 import {lineStarts, sliceLines} from "./lines";
 import {GrammarSet} from "./parser";
@@ -38,12 +38,20 @@ export async function analyze(grammars: GrammarSet, language: ParsedLanguage | "
     } else {
         symbols = plainTextSymbols(text, lineCount);
     }
+    // One pass over the words of each chunk gives both its search terms and the file's references.
+    const allWords = new Set<string>();
     const chunkTerms = symbols.chunks.map((chunk, i) => {
-        const counts = termCounts(sliceLines(text, starts, chunk.startLine, chunk.endLine));
+        const words = wordCounts(sliceLines(text, starts, chunk.startLine, chunk.endLine));
+        for (const word of words.keys()) allWords.add(word);
+        const counts = termsFromWords(words);
         if (i === 0 && filePath) addPathTerms(filePath, counts);
         const flat: Array<string | number> = [];
         for (const [term, count] of counts) flat.push(term, count);
         return flat;
     });
+    if (symbols.parsed) {
+        const defined = new Set(symbols.definitions.map((d) => d.name));
+        symbols.references = [...allWords].filter((word) => !isKeyword(word) && !defined.has(word));
+    }
     return {symbols, chunkTerms};
 }

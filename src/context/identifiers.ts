@@ -21,16 +21,6 @@ export function isKeyword(word: string): boolean {
     return keywords.has(word);
 }
 
-/** Distinct identifiers of `text`, keywords and one-letter names left out. */
-export function identifiersIn(text: string): Set<string> {
-    const names = new Set<string>();
-    for (const match of text.matchAll(identifierPattern)) {
-        const word = match[0];
-        if (word.length > 1 && !keywords.has(word)) names.add(word);
-    }
-    return names;
-}
-
 /** Identifiers of a line range with their positions, nearest first is the caller's job. */
 export function identifiersWithPositions(text: string): Array<{name: string, index: number}> {
     const found: Array<{name: string, index: number}> = [];
@@ -56,12 +46,21 @@ export function splitIdentifier(word: string): string[] {
  * "workspace index" finds `WorkspaceIndex` and `workspace_index`.
  */
 export function termCounts(text: string, into: Map<string, number> = new Map()): Map<string, number> {
-    // Count whole words first, then split each distinct word once: far fewer regex runs than per occurrence.
+    return termsFromWords(wordCounts(text), into);
+}
+
+/** Each distinct word of `text` (two characters or more) with its count: one regex pass. */
+export function wordCounts(text: string): Map<string, number> {
     const words = new Map<string, number>();
     for (const match of text.matchAll(identifierPattern)) {
         const word = match[0];
         if (word.length > 1) words.set(word, (words.get(word) ?? 0) + 1);
     }
+    return words;
+}
+
+/** Search terms from word counts; each distinct word is split once, however often it occurs. */
+export function termsFromWords(words: ReadonlyMap<string, number>, into: Map<string, number> = new Map()): Map<string, number> {
     for (const [word, count] of words) {
         if (keywords.has(word)) continue;
         const lower = word.toLowerCase();

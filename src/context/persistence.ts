@@ -5,7 +5,7 @@ import path from "node:path";
 import type {IndexedFile} from "./types";
 
 /** Bump when the shape of IndexedFile or the extraction changes: an old file is then ignored. */
-export const indexFormatVersion = 4;
+export const indexFormatVersion = 5;
 const fileName = "context-index.json";
 
 interface Snapshot {

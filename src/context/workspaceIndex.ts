@@ -27,7 +27,7 @@ export class WorkspaceIndex {
     private readonly chunkIndex = new Bm25Index();
     private readonly symbolIndex = new Bm25Index();
     private readonly docs = new Map<number, DocRef>();
-    private readonly docsOfFile = new Map<string, {chunks: number[], symbols: Array<{doc: number, terms: Array<string | number>}>}>();
+    private readonly docsOfFile = new Map<string, {chunks: number[], symbols: number[]}>();
     private nextDoc = 1;
 
     get fileCount(): number {
@@ -62,10 +62,9 @@ export class WorkspaceIndex {
         const symbols = file.symbols.definitions.flatMap((def, index) => {
             if (def.kind === "scope") return [];
             const doc = this.nextDoc++;
-            const terms = symbolTerms(def);
             this.docs.set(doc, {path: file.path, index});
-            this.symbolIndex.add(doc, terms);
-            return [{doc, terms}];
+            this.symbolIndex.add(doc, symbolTerms(def));
+            return [doc];
         });
         this.docsOfFile.set(file.path, {chunks, symbols});
         // A new file can change how other files' imports resolve; an edited one only its own.
@@ -142,8 +141,8 @@ export class WorkspaceIndex {
         this.modules.remove(path);
         const docs = this.docsOfFile.get(path);
         if (docs) {
-            docs.chunks.forEach((doc, i) => { this.chunkIndex.remove(doc, file.chunkTerms[i] ?? []); this.docs.delete(doc); });
-            for (const {doc, terms} of docs.symbols) { this.symbolIndex.remove(doc, terms); this.docs.delete(doc); }
+            for (const doc of docs.chunks) { this.chunkIndex.remove(doc); this.docs.delete(doc); }
+            for (const doc of docs.symbols) { this.symbolIndex.remove(doc); this.docs.delete(doc); }
             this.docsOfFile.delete(path);
         }
     }
