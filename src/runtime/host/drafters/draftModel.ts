@@ -14,16 +14,10 @@ export class DraftModelDrafter implements Drafter {
         if (max <= 0 || history.length === 0) return [];
         const {toEvaluate} = await syncPrefix(this.sequence, history);
         const draft: Token[] = [];
-        let input: Token[] = toEvaluate;
-        while (draft.length < max) {
-            const items = input.map((token, i) => i === input.length - 1
-                ? [token, {generateNext: {token: true}}] as [Token, {generateNext: {token: true}}]
-                : token);
-            const output = await this.sequence.controlledEvaluate(items, {evaluationPriority: this.evaluationPriority});
-            const next = output[input.length - 1]?.next.token;
-            if (next === undefined || next === null || this.sequence.model.isEogToken(next)) break;
-            draft.push(next);
-            input = [next];
+        // evaluate() keeps one greedy sampler for the whole draft and ends at an end-of-generation token.
+        for await (const token of this.sequence.evaluate(toEvaluate, {temperature: 0, evaluationPriority: this.evaluationPriority})) {
+            draft.push(token);
+            if (draft.length >= max) break;
         }
         return draft;
     }

@@ -19,10 +19,22 @@ export class PromptLookupDrafter implements Drafter {
     async propose(history: readonly Token[], max: number): Promise<Token[]> {
         if (max <= 0 || history.length < 2) return [];
         this.extendIndex(history);
-        for (let n = Math.min(this.maxNgram, history.length - 1); n >= this.minNgram; n--) {
-            const start = this.indexes[n].get(key(history, history.length - n, n));
+        // A match near the end has a short continuation; looking up again after it follows a repeating
+        // pattern (a loop, a list) for the whole draft.
+        const draft: Token[] = [];
+        while (draft.length < max) {
+            const more = this.lookup(draft.length === 0 ? history : history.concat(draft), max - draft.length);
+            if (more.length === 0) break;
+            draft.push(...more);
+        }
+        return draft;
+    }
+
+    private lookup(tokens: readonly Token[], max: number): Token[] {
+        for (let n = Math.min(this.maxNgram, tokens.length - 1); n >= this.minNgram; n--) {
+            const start = this.indexes[n].get(key(tokens, tokens.length - n, n));
             if (start === undefined) continue;
-            return history.slice(start, Math.min(start + max, history.length)) as Token[];
+            return tokens.slice(start, Math.min(start + max, tokens.length)) as Token[];
         }
         return [];
     }

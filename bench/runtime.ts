@@ -1,0 +1,262 @@
+// `npm run bench -- runtime`: the local runtime on the generated Gemma 4 models (test/fixtures/models).
+// Plain greedy decoding vs prompt lookup vs a draft model in the embedded engine (each speedup against the same
+// engine's plain decoding, output compared token for token), MTP through llama-server (against llama-server's
+// own plain decoding), time to first token on a ~4K-token prompt cold and then warm (the same + a few
+// characters), and the cost of our child process and protocol against calling the engine in-process.
+// Options: --reps N (default 3), --tokens N (generated per case, default 128).
+import fs from "node:fs";
+import path from "node:path";
+import type {BenchArgs} from "./run";
+import type {CompleteParams, GenerationResult, LoadParams} from "../src/runtime/protocol";
+import type {Engine} from "../src/runtime/host/engines/types";
+import {createEmbeddedEngine} from "../src/runtime/host/engines/embedded";
+import {ensureTestModels, testModelPath} from "../test/support/testModels";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const log = (level: string, message: string) => { if (level !== "info") console.error(`  [${level}] ${message}`); };
+const quiet = () => {};
+
+interface Case {
+    name: string;
+    params: CompleteParams;
+}
+
+interface SpeedRun {
+    tps: number;
+    drafted: number;
+    accepted: number;
+    texts: string[];
+}
+
+export default async function runtimeBenchmark(args: BenchArgs): Promise<Record<string, unknown>> {
+    const reps = Number(args.options.reps ?? 3);
+    const maxTokens = Number(args.options.tokens ?? 128);
+    const manifest = ensureTestModels();
+    const cases = completionCases(manifest.corpus.files, maxTokens);
+    const base: LoadParams = {
+        engine: "embedded", modelPath: testModelPath("gemma4-target"), drafterMode: "off", maxDraftTokens: 8,
+        contextSize: 8192, gpu: "off", threads: 0
+    };
+    console.log(`runtime benchmark: gemma4-target, ${cases.length} completion cases × ${maxTokens} tokens, ${reps} repetitions`);
+
+    // Speculation: the three engines stay loaded and take turns case by case, so drift in machine load hits all alike.
+    const plain = await createEmbeddedEngine(base, log);
+    const lookup = await createEmbeddedEngine({...base, drafterMode: "promptLookup"}, log);
+    const draft = await createEmbeddedEngine({...base, drafterMode: "draftModel", drafterPath: testModelPath("gemma4-draft")}, log);
+    if (draft.info.drafter !== "draftModel") throw new Error("the draft model was not loaded");
+    const runs = {plain: [] as SpeedRun[], lookup: [] as SpeedRun[], draft: [] as SpeedRun[]};
+    for (let rep = 0; rep < reps; rep++) {
+        const current = {plain: emptyRun(), lookup: emptyRun(), draft: emptyRun()};
+        for (const c of cases) {
+            for (const [name, engine] of [["plain", plain], ["lookup", lookup], ["draft", draft]] as const) {
+                await resetSequence(engine);
+                add(current[name], await engine.complete(c.params, {signal: new AbortController().signal, onText: quiet}));
+            }
+        }
+        for (const name of ["plain", "lookup", "draft"] as const) runs[name].push(finishRun(current[name]));
+        console.log(`  rep ${rep + 1}: plain ${current.plain.tps.toFixed(1)} tok/s, lookup ${current.lookup.tps.toFixed(1)}, draft ${current.draft.tps.toFixed(1)}`);
+    }
+    const plainTps = median(runs.plain.map((r) => r.tps));
+    const identical = (name: "lookup" | "draft") => runs[name].every((run) => run.texts.every((text, i) => text === runs.plain[0].texts[i]));
+    const summary = (name: "lookup" | "draft") => ({
+        speedup: median(runs[name].map((r) => r.tps)) / plainTps,
+        acceptance: sum(runs[name].map((r) => r.accepted)) / Math.max(1, sum(runs[name].map((r) => r.drafted)))
+    });
+    const lookupSummary = summary("lookup"), draftSummary = summary("draft");
+    console.log(`  plain ${plainTps.toFixed(1)} tok/s; lookup ×${lookupSummary.speedup.toFixed(2)} (acceptance ${pct(lookupSummary.acceptance)}), ` +
+        `draft ×${draftSummary.speedup.toFixed(2)} (acceptance ${pct(draftSummary.acceptance)})`);
+    await Promise.all([lookup.dispose(), draft.dispose()]);
+
+    const ttft = await measureTtft(plain);
+    console.log(`  ttft on a ${ttft.promptTokens}-token prompt: cold ${ttft.cold.toFixed(0)} ms, warm ${ttft.warm.toFixed(1)} ms (reused ${ttft.reused} tokens)`);
+
+    const overhead = await measureProtocolOverhead(plain, base, cases, reps);
+    console.log(`  protocol overhead: ${overhead.pct === null ? overhead.note : `${overhead.pct.toFixed(2)}%`}`);
+    await plain.dispose();
+
+    const mtp = await measureMtp(cases, reps);
+    console.log(`  mtp: ${mtp.note ?? `×${mtp.speedup!.toFixed(2)}, acceptance ${pct(mtp.acceptance!)}`}`);
+
+    return {
+        plain_tps: round(plainTps),
+        lookup_speedup: round(lookupSummary.speedup),
+        lookup_acceptance: round(lookupSummary.acceptance),
+        draft_speedup: round(draftSummary.speedup),
+        draft_acceptance: round(draftSummary.acceptance),
+        mtp_speedup: mtp.speedup === null ? null : round(mtp.speedup),
+        mtp_acceptance: mtp.acceptance === null ? null : round(mtp.acceptance),
+        ...(mtp.note ? {mtp_note: mtp.note} : {}),
+        identical_output: identical("lookup") && identical("draft") && mtp.identical !== false,
+        ttft_cold_ms: round(ttft.cold),
+        ttft_warm_ms: round(ttft.warm),
+        ttft_prompt_tokens: ttft.promptTokens,
+        protocol_overhead_pct: overhead.pct === null ? null : round(overhead.pct),
+        ...(overhead.note ? {protocol_note: overhead.note} : {}),
+        cases: cases.length,
+        tokens_per_case: maxTokens,
+        reps
+    };
+}
+
+/** Completion prompts cut from the corpus the models learned (code the drafters can agree on). */
+function completionCases(corpusFiles: readonly string[], maxTokens: number): Case[] {
+    const cases: Case[] = [];
+    for (const file of corpusFiles.slice(0, 4)) {
+        const text = fs.readFileSync(path.join(ROOT, "node_modules/node-llama-cpp", file), "utf8");
+        for (const fraction of [0.3, 0.7]) {
+            const cut = text.indexOf("\n", Math.floor(text.length * fraction)) + 1;
+            const start = Math.max(0, cut - 1500);
+            cases.push({name: `${path.basename(file)}@${fraction}`, params: {context: "", prefix: text.slice(start, cut), suffix: "", maxTokens, stop: []}});
+        }
+    }
+    return cases;
+}
+
+/** Time to first token on a ~4K-token prompt with nothing cached, then on the same prompt plus a few characters. */
+async function measureTtft(engine: Engine): Promise<{cold: number, warm: number, promptTokens: number, reused: number}> {
+    const text = fs.readFileSync(path.join(ROOT, "node_modules/node-llama-cpp/dist/evaluator/LlamaContext/LlamaContext.js"), "utf8");
+    let end = 12000;
+    while ((await engine.tokenCount([text.slice(0, end)]))[0] < 4000) end += 1000;
+    const params: CompleteParams = {context: "", prefix: text.slice(0, end), suffix: "", maxTokens: 4, stop: []};
+    await resetSequence(engine);
+    const cold = await engine.complete(params, {signal: new AbortController().signal, onText: quiet});
+    const warm = await engine.complete({...params, prefix: params.prefix + "cons"}, {signal: new AbortController().signal, onText: quiet});
+    return {cold: cold.stats.timeToFirstTokenMs, warm: warm.stats.timeToFirstTokenMs, promptTokens: cold.stats.promptTokens, reused: warm.stats.reusedPromptTokens};
+}
+
+/**
+ * The same requests through the real child process (RuntimeClient → dist-like host bundle → engine) and to the
+ * engine in this process; overhead = extra wall time of the first over the second.
+ */
+async function measureProtocolOverhead(direct: Engine, base: LoadParams, cases: Case[], reps: number): Promise<{pct: number | null, note?: string}> {
+    const hostPath = await bundleHost();
+    const {RuntimeClient} = await import("../src/runtime/client");
+    const {silentLogger} = await import("../src/log");
+    const client = new RuntimeClient({hostPath, log: silentLogger});
+    try {
+        await client.start();
+        await client.load(base);
+    } catch (error) {
+        await client.dispose?.();
+        return {pct: null, note: `the runtime process could not load the embedded engine (${error instanceof Error ? error.message : String(error)}); TODO: measure once the host wires createEmbeddedEngine`};
+    }
+    const viaProcess: number[] = [], inProcess: number[] = [];
+    for (let rep = 0; rep < reps; rep++) {
+        let processMs = 0, directMs = 0;
+        for (const c of cases) {
+            // Each side first fills its KV cache with the prompt, then the timed request reuses it, so both time decoding.
+            const params = {...c.params, maxTokens: 64};
+            await client.complete(params);
+            let started = performance.now();
+            let streamed = "";
+            await client.complete(params, {onText: (text) => { streamed += text; }});
+            processMs += performance.now() - started;
+            await direct.complete(params, {signal: new AbortController().signal, onText: quiet});
+            started = performance.now();
+            await direct.complete(params, {signal: new AbortController().signal, onText: (text) => { streamed += text; }});
+            directMs += performance.now() - started;
+        }
+        viaProcess.push(processMs);
+        inProcess.push(directMs);
+        console.log(`  overhead rep ${rep + 1}: process ${processMs.toFixed(0)} ms, in-process ${directMs.toFixed(0)} ms`);
+    }
+    await client.dispose?.();
+    return {pct: (median(viaProcess) - median(inProcess)) / median(inProcess) * 100};
+}
+
+/** Bundles the host entry like esbuild.mjs does, into .cache/ (so node-llama-cpp resolves from node_modules). */
+async function bundleHost(): Promise<string> {
+    const esbuild = await import("esbuild");
+    const outfile = path.join(ROOT, ".cache/bench/runtime-host.mjs");
+    await esbuild.build({
+        entryPoints: [path.join(ROOT, "src/runtime/host/main.ts")], outfile, bundle: true, platform: "node", format: "esm",
+        target: "node20", external: ["vscode", "node-llama-cpp"], logLevel: "warning"
+    });
+    return outfile;
+}
+
+/** MTP through llama-server (gemma4-assistant drafting for gemma4-target) against the server's own plain decoding. */
+async function measureMtp(cases: Case[], reps: number): Promise<{speedup: number | null, acceptance: number | null, identical?: boolean, note?: string}> {
+    let createLlamaServerEngine;
+    try {
+        ({createLlamaServerEngine} = await import("../src/runtime/host/engines/llamaServer"));
+    } catch (error) {
+        return {speedup: null, acceptance: null, note: `llama-server engine unavailable: ${error instanceof Error ? error.message : String(error)}`};
+    }
+    const server: LoadParams = {
+        engine: "llamaServer", modelPath: testModelPath("gemma4-target"), drafterMode: "off", maxDraftTokens: 8,
+        contextSize: 8192, gpu: "off", threads: 1
+    };
+    let plain: Engine | undefined, mtp: Engine | undefined;
+    try {
+        plain = await createLlamaServerEngine(server, log);
+        mtp = await createLlamaServerEngine({...server, drafterMode: "mtp", drafterPath: testModelPath("gemma4-assistant")}, log);
+    } catch (error) {
+        await plain?.dispose();
+        return {speedup: null, acceptance: null, note: `llama-server could not run MTP here: ${error instanceof Error ? error.message : String(error)}`};
+    }
+    try {
+        const plainRuns: SpeedRun[] = [], mtpRuns: SpeedRun[] = [];
+        for (let rep = 0; rep < reps; rep++) {
+            const p = emptyRun(), m = emptyRun();
+            for (const c of cases) {
+                add(p, await plain.complete(c.params, {signal: new AbortController().signal, onText: quiet}));
+                add(m, await mtp.complete(c.params, {signal: new AbortController().signal, onText: quiet}));
+            }
+            plainRuns.push(finishRun(p));
+            mtpRuns.push(finishRun(m));
+            console.log(`  mtp rep ${rep + 1}: server plain ${p.tps.toFixed(1)} tok/s, mtp ${m.tps.toFixed(1)}`);
+        }
+        return {
+            speedup: median(mtpRuns.map((r) => r.tps)) / median(plainRuns.map((r) => r.tps)),
+            acceptance: sum(mtpRuns.map((r) => r.accepted)) / Math.max(1, sum(mtpRuns.map((r) => r.drafted))),
+            identical: mtpRuns.every((run) => run.texts.every((text, i) => text === plainRuns[0].texts[i]))
+        };
+    } finally {
+        await plain.dispose();
+        await mtp.dispose();
+    }
+}
+
+/** Empties a completion sequence's cache so a case is timed from its own prompt, not a previous case's. */
+async function resetSequence(engine: Engine): Promise<void> {
+    await engine.complete({context: "", prefix: "\n", suffix: "", maxTokens: 1, stop: []}, {signal: new AbortController().signal, onText: quiet});
+}
+
+interface RunAccumulator extends SpeedRun { tokens: number, decodeMs: number }
+
+function emptyRun(): RunAccumulator {
+    return {tps: 0, drafted: 0, accepted: 0, texts: [], tokens: 0, decodeMs: 0};
+}
+
+function add(run: RunAccumulator, result: GenerationResult): void {
+    const decoded = Math.max(0, result.stats.generatedTokens - 1);
+    run.tokens += decoded;
+    run.decodeMs += result.stats.tokensPerSecond > 0 ? decoded / result.stats.tokensPerSecond * 1000 : 0;
+    run.drafted += result.stats.draftedTokens;
+    run.accepted += result.stats.acceptedTokens;
+    run.texts.push(result.text);
+    run.tps = run.decodeMs > 0 ? run.tokens / (run.decodeMs / 1000) : 0;
+}
+
+function finishRun(run: RunAccumulator): SpeedRun {
+    return {tps: run.tps, drafted: run.drafted, accepted: run.accepted, texts: run.texts};
+}
+
+function median(values: number[]): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function sum(values: number[]): number {
+    return values.reduce((a, b) => a + b, 0);
+}
+
+function round(value: number): number {
+    return Math.round(value * 1000) / 1000;
+}
+
+function pct(value: number): string {
+    return `${(value * 100).toFixed(0)}%`;
+}
