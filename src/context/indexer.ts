@@ -17,10 +17,11 @@ import type {IndexedFile, IndexOptions, IndexProgress, IndexStats} from "./types
 import {ParsePool} from "./worker/parsePool";
 import {WorkspaceIndex} from "./workspaceIndex";
 
-/** Every this many files, the indexer yields so the worker can answer retrieval requests meanwhile. */
-const yieldEvery = 16;
-/** Below this many files, starting parse helpers costs more than it saves. */
-const minFilesForHelpers = 200;
+/**
+ * Below this many files, starting parse helpers costs more than it saves: each helper compiles the grammars
+ * it needs again (up to half a second for the largest) before it parses anything.
+ */
+const minFilesForHelpers = 1000;
 
 /** Parse helpers besides the indexing thread: one per spare core, at most three. */
 export function defaultParseHelpers(): number {
@@ -90,8 +91,9 @@ export class Indexer {
                         this.apply(prepared, await runFileJob(this.grammars, prepared.job, true));
                     }
                 }
-                // With helpers, yield after every file so their results are taken in while they work on.
-                if (pool || i % yieldEvery === yieldEvery - 1) await new Promise<void>((resolve) => setImmediate(resolve));
+                // Yield after every file: retrieval requests are answered between files, not after the whole
+                // workspace, and helpers' results are taken in while they work on.
+                await new Promise<void>((resolve) => setImmediate(resolve));
                 const now = Date.now();
                 if (onProgress && now - lastReport > 100) { lastReport = now; onProgress({done: i + 1, total: found.length, finished: false}); }
             }
