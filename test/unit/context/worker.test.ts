@@ -6,7 +6,12 @@ import os from "node:os";
 import path from "node:path";
 import {after, before, describe, it} from "mocha";
 import type {IndexProgress} from "../../../src/context/types";
+import {contentHash} from "../../../src/context/analyzeFile";
+import {runFileJob} from "../../../src/context/fileJob";
+import {languageOf} from "../../../src/context/languages";
+import {GrammarSet} from "../../../src/context/parser";
 import {IndexWorkerClient} from "../../../src/context/worker/client";
+import {ParsePool} from "../../../src/context/worker/parsePool";
 import {copyFixture, defaultOptions, positionAfter, type Workspace} from "./fixture";
 
 describe("context: index worker", () => {
@@ -60,6 +65,25 @@ describe("context: index worker", () => {
             this.skip();
         }
         await exercise(bundled);
+    });
+
+    it("a parse helper thread analyses a file exactly as the indexing thread does", async () => {
+        const pool = new ParsePool(1);
+        try {
+            const grammars = await GrammarSet.create();
+            for (const rel of ["cpp/matrix.cpp", "py/pricing/tax.py", "README.md"]) {
+                const job = {path: ws.file(rel), language: languageOf(rel)!};
+                const remote = pool.tryRun(job);
+                assert.ok(remote, "an idle helper takes the job");
+                const [there, here] = await Promise.all([remote, runFileJob(grammars, job, false)]);
+                assert.deepEqual(there, here);
+                assert.equal(there.kind, "analyzed");
+            }
+            const unchanged = await pool.tryRun({path: ws.file("go/main.go"), language: "go", knownHash: contentHash(ws.read("go/main.go"))});
+            assert.equal(unchanged?.kind, "unchanged", "a known hash is not parsed again");
+        } finally {
+            await pool.dispose();
+        }
     });
 
     it("a request to a stopped worker fails with a clear message", async () => {
