@@ -36,7 +36,7 @@ export async function analyze(grammars: GrammarSet, language: ParsedLanguage | "
             tree.delete();
         }
     } else {
-        symbols = plainTextSymbols(text, lineCount);
+        symbols = plainTextSymbols(lineCount);
     }
     // One pass over the words of each chunk gives both its search terms and the file's references.
     const allWords = new Set<string>();

@@ -26,7 +26,6 @@ export function lineRangeSnippet(
 }
 
 export function definitionSnippet(files: SnippetSourceFiles, path: string, def: Definition, score: number, source: SnippetSource): Snippet | undefined {
-    // Include doc comments / decorators just above? They are outside the node; the name line is what matters.
     const end = Math.min(def.endLine, def.startLine + maxDefinitionLines - 1);
     return lineRangeSnippet(files, path, def.startLine, end, score, source, def.name);
 }

@@ -71,7 +71,7 @@ export function extractSymbols(grammar: LoadedGrammar, tree: Tree, text: string,
 }
 
 /** Symbols of a file no grammar covers: no definitions, only chunks and the identifiers in it. */
-export function plainTextSymbols(text: string, lineCount: number): FileSymbols {
+export function plainTextSymbols(lineCount: number): FileSymbols {
     return {language: "text", parsed: false, definitions: [], imports: [], exports: [], references: [], chunks: chunkFile(lineCount, []), lineCount};
 }
 
