@@ -52,11 +52,6 @@ export async function generate(request: GenerateRequest): Promise<GenerationOutp
     let stopReason: StopReason = "maxTokens";
     let firstTokenAt: number | undefined;
 
-    const {reused, toEvaluate} = await syncPrefix(sequence, promptTokens);
-    let pending = await evaluatePrompt(sequence, toEvaluate, priority, signal);
-    if (pending === undefined) return finish("cancelled");
-    firstTokenAt = performance.now();
-
     /** Takes one token the target chose; returns the reason to stop, if any. */
     const take = (token: Token): StopReason | undefined => {
         if (isStop(token)) return "eos";
@@ -66,7 +61,15 @@ export async function generate(request: GenerateRequest): Promise<GenerationOutp
         return undefined;
     };
 
+    request.speculation?.drafter.prepare?.(promptTokens);
+    let reused = 0;
     try {
+        const prepared = await syncPrefix(sequence, promptTokens);
+        reused = prepared.reused;
+        let pending = await evaluatePrompt(sequence, prepared.toEvaluate, priority, signal);
+        if (pending === undefined) return finish("cancelled");
+        firstTokenAt = performance.now();
+
         for (;;) {
             const reason = take(pending);
             if (reason !== undefined) { stopReason = reason; break; }

@@ -14,6 +14,11 @@ export interface Drafter {
      * evaluated by the target). May return fewer, or none when it has no guess.
      */
     propose(history: readonly Token[], max: number): Promise<Token[]>;
+    /**
+     * Called once when a request starts, with its prompt, while the target evaluates it: a draft model reads the
+     * prompt now, in parallel, instead of at its first proposal. Not awaited by the caller.
+     */
+    prepare?(promptTokens: readonly Token[]): void;
     /** Releases what the drafter holds for one request (not the shared draft model). */
     dispose?(): Promise<void>;
 }

@@ -8,10 +8,33 @@ import {syncPrefix} from "../generate";
 export class DraftModelDrafter implements Drafter {
     readonly kind = "draftModel" as const;
 
+    /** The prompt being read ahead (see prepare); proposals wait for it. */
+    private reading: Promise<void> = Promise.resolve();
+
     constructor(private readonly sequence: LlamaContextSequence, private readonly evaluationPriority: EvaluationPriority) {}
+
+    private disposed = false;
+
+    prepare(promptTokens: readonly Token[]): void {
+        this.reading = (async () => {
+            const {toEvaluate} = await syncPrefix(this.sequence, promptTokens);
+            // All but the last prompt token: the first proposal evaluates that one and drafts from its logits.
+            const tokens = toEvaluate.slice(0, -1);
+            const batch = Math.max(1, this.sequence.context.batchSize);
+            for (let start = 0; start < tokens.length && !this.disposed; start += batch)
+                await this.sequence.evaluateWithoutGeneratingNewTokens(tokens.slice(start, start + batch), {evaluationPriority: this.evaluationPriority});
+        })().catch(() => undefined); // a failed read-ahead only means the first proposal reads the prompt itself
+    }
+
+    /** Stops the read-ahead within one batch and waits for it, so the next request never finds this sequence busy. */
+    async dispose(): Promise<void> {
+        this.disposed = true;
+        await this.reading;
+    }
 
     async propose(history: readonly Token[], max: number): Promise<Token[]> {
         if (max <= 0 || history.length === 0) return [];
+        await this.reading;
         const {toEvaluate} = await syncPrefix(this.sequence, history);
         const draft: Token[] = [];
         // evaluate() keeps one greedy sampler for the whole draft and ends at an end-of-generation token.
