@@ -109,7 +109,13 @@ export class HttpClient {
         if (signal?.aborted) controller.abort();
         let response: Response;
         try {
-            response = await fetch(url, {method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: controller.signal});
+            const init = {method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: controller.signal};
+            response = await fetch(url, init).catch(async (error: unknown) => {
+                // A kept-alive connection the server closed just as we reused it: nothing reached the server,
+                // so sending once more on a fresh connection is safe.
+                if (!isStaleConnection(error) || controller.signal.aborted) throw error;
+                return await fetch(url, init);
+            });
         } catch (error) {
             signal?.removeEventListener("abort", onAbort);
             if (signal?.aborted) throw new RuntimeError("cancelled", "The request was cancelled.");
@@ -121,6 +127,11 @@ export class HttpClient {
         if (!response.ok) throw new HttpError(response.status, await response.text().catch(() => ""), url);
         return response;
     }
+}
+
+function isStaleConnection(error: unknown): boolean {
+    const code = (error as {cause?: {code?: string}}).cause?.code;
+    return code === "UND_ERR_SOCKET" || code === "ECONNRESET";
 }
 
 /** fetch() hides the socket error (ECONNREFUSED …) in `cause`; that is the part worth showing. */

@@ -11,7 +11,8 @@ import type {Engine, EngineFactory, GenerationControl} from "./types";
 
 /** Context used when the settings say 0 ("from the model"): the trained context, capped to bound memory. */
 const DEFAULT_CONTEXT_CAP = 32768;
-const MTP_DRAFTER_ARCHITECTURE = "gemma4-assistant";
+
+type Log = Parameters<EngineFactory>[1];
 
 interface DrafterChoice {
     kind: DrafterKind;
@@ -22,14 +23,15 @@ interface DrafterChoice {
 export const createLlamaServerEngine: EngineFactory = async (params, log) => {
     const binary = findLlamaServerBinary(params.llamaServerPath || undefined);
     if (!binary.found) throw new RuntimeError("engineFailed", binary.reason);
-    const facts = await readGgufFacts(params.modelPath);
-    const drafter = await chooseDrafter(params);
+    const facts = readGgufFacts(params.modelPath);
+    const drafter = chooseDrafter(params);
     const args = serverArgs(params, facts, drafter);
     const server = await LlamaServerProcess.start({binary: binary.path, args, log});
     try {
         const http = new HttpClient({baseUrl: server.baseUrl, timeoutMs: 600_000});
         const models = await http.getJson<{data?: Array<{meta?: {n_ctx?: number, n_ctx_train?: number, n_vocab?: number}}>}>("/v1/models");
         const meta = models.data?.[0]?.meta ?? {};
+        const drafterKind = await checkSpeculation(http, server, params, drafter, log);
         const info: ModelInfo = {
             engine: "llamaServer",
             modelPath: params.modelPath,
@@ -39,11 +41,11 @@ export const createLlamaServerEngine: EngineFactory = async (params, log) => {
             vocabSize: meta.n_vocab ?? facts.vocabSize,
             hasFim: facts.fim !== undefined,
             chatWrapper: facts.hasChatTemplate ? "gguf-jinja (llama-server)" : "none",
-            drafter: drafter.kind,
-            ...(drafter.path ? {drafterPath: drafter.path} : {})
+            drafter: drafterKind,
+            ...(drafter.path && drafterKind !== "none" ? {drafterPath: drafter.path} : {})
         };
-        log("info", `llama-server engine: ${facts.architecture}, context ${info.contextSize}, drafter ${drafter.kind}` +
-            `${drafter.path ? ` (${drafter.path})` : ""}, binary from ${binary.source} (${binary.path})`);
+        log("info", `llama-server engine: ${facts.architecture}, context ${info.contextSize}, drafter ${drafterKind}` +
+            `${info.drafterPath ? ` (${info.drafterPath})` : ""}, binary from ${binary.source} (${binary.path})`);
         return new LlamaServerEngine(info, facts, server, http);
     } catch (error) {
         await server.stop();
@@ -52,7 +54,7 @@ export const createLlamaServerEngine: EngineFactory = async (params, log) => {
 };
 
 /** Which speculative decoding the server runs, from the settings and the drafter GGUF's architecture. */
-async function chooseDrafter(params: LoadParams): Promise<DrafterChoice> {
+function chooseDrafter(params: LoadParams): DrafterChoice {
     const nMax = ["--spec-draft-n-max", String(Math.max(1, params.maxDraftTokens))];
     if (params.drafterMode === "off") return {kind: "none", args: []};
     if (params.drafterMode === "promptLookup") return {kind: "promptLookup", args: ["--spec-type", "ngram-simple", ...nMax]};
@@ -61,14 +63,29 @@ async function chooseDrafter(params: LoadParams): Promise<DrafterChoice> {
             throw new RuntimeError("badModel", `The ${params.drafterMode} drafter needs a drafter GGUF (hearth.drafter.path), and none was given.`);
         return {kind: "none", args: []};
     }
-    const drafter = await readGgufFacts(params.drafterPath);
-    const isMtp = drafter.architecture === MTP_DRAFTER_ARCHITECTURE;
+    const drafter = readGgufFacts(params.drafterPath);
+    const isMtp = drafter.isMtpDrafter;
     if (params.drafterMode === "mtp" && !isMtp)
-        throw new RuntimeError("badModel", `${params.drafterPath} is a ${drafter.architecture} model, not a ${MTP_DRAFTER_ARCHITECTURE} MTP drafter.`, params.drafterPath);
+        throw new RuntimeError("badModel", `${params.drafterPath} is a ${drafter.architecture} model, not a Gemma 4 MTP drafter (gemma4-assistant).`, params.drafterPath);
     if (params.drafterMode === "draftModel" && isMtp)
-        throw new RuntimeError("badModel", `${params.drafterPath} is an MTP drafter (${MTP_DRAFTER_ARCHITECTURE}); choose the mtp drafter mode for it.`, params.drafterPath);
+        throw new RuntimeError("badModel", `${params.drafterPath} is a Gemma 4 MTP drafter (${drafter.architecture}); choose the mtp drafter mode for it.`, params.drafterPath);
     const specType = isMtp ? "draft-mtp" : "draft-simple";
     return {kind: isMtp ? "mtp" : "draftModel", path: params.drafterPath, args: ["--spec-type", specType, "--model-draft", params.drafterPath, ...nMax]};
+}
+
+/**
+ * llama-server goes on without speculation when its drafter fails to initialise (say, a drafter for another
+ * target), so ask it. A drafter the user asked for by name must work; under "auto" we say so and run plain.
+ */
+async function checkSpeculation(http: HttpClient, server: LlamaServerProcess, params: LoadParams, drafter: DrafterChoice, log: Log): Promise<DrafterKind> {
+    if (drafter.kind === "none") return "none";
+    const slots = await http.getJson<Array<{speculative?: boolean}>>("/slots");
+    if (slots.every((slot) => slot.speculative === true)) return drafter.kind;
+    const why = server.lastOutput().split("\n").filter((line) => /specul|draft|mtp/i.test(line)).slice(-6).join("\n");
+    const message = `llama-server could not run the ${drafter.kind} drafter${drafter.path ? ` ${drafter.path}` : ""}:\n${why || server.lastOutput()}`;
+    if (params.drafterMode !== "auto") throw new RuntimeError("badModel", message, drafter.path ?? params.modelPath);
+    log("warn", `${message}\nRunning without speculative decoding.`);
+    return "none";
 }
 
 function contextSizeFor(params: LoadParams, facts: GgufFacts): number {
@@ -85,12 +102,13 @@ export function serverArgs(params: LoadParams, facts: GgufFacts, drafter: Drafte
         ...(params.gpu === "off" ? ["--n-gpu-layers", "0"] : []),
         // Two slots sharing one KV pool: inline completions and chat each keep their own prefix cache.
         "--parallel", "2", "--kv-unified",
-        "--no-webui", "--offline",
+        // /slots tells whether speculation initialised and whether a cancelled request has stopped.
+        "--slots", "--no-webui", "--offline",
         ...drafter.args
     ];
 }
 
-class LlamaServerEngine implements Engine {
+export class LlamaServerEngine implements Engine {
     private readonly totals = new GenerationTotals();
 
     constructor(
@@ -100,17 +118,22 @@ class LlamaServerEngine implements Engine {
         private readonly http: HttpClient
     ) {}
 
-    /** The server's process id (tests check it is gone after dispose). */
+    /** The server's process id and address (tests check it is gone after dispose; benchmarks read /slots). */
     get pid(): number {
         return this.server.pid;
     }
 
+    get baseUrl(): string {
+        return this.server.baseUrl;
+    }
+
     async complete(params: CompleteParams, control: GenerationControl): Promise<GenerationResult> {
-        // Our own FIM layout, [BOS] context <PRE> prefix <SUF> suffix <MID>, with the FIM tokens as ids so
-        // no text is ever read as a FIM token. Without FIM tokens, the prefix is a plain prompt.
+        // The embedded engine's layout (fimPrompt.ts): [BOS] <PRE> context+prefix <SUF> suffix <MID>, the FIM
+        // tokens given as ids. The leading "" makes the server add BOS as the model asks. Without FIM tokens,
+        // context+prefix is a plain prompt.
         const fim = this.facts.fim;
         const prompt = fim
-            ? [params.context, fim.prefix, params.prefix, fim.suffix, params.suffix, fim.middle]
+            ? ["", fim.prefix, params.context + params.prefix, fim.suffix, params.suffix, fim.middle]
             : params.context + params.prefix;
         return await this.generate("/completion", {
             prompt,
