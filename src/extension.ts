@@ -3,7 +3,9 @@ import * as vscode from "vscode";
 import {ChatViewProvider} from "./chat/chatView";
 import {OutputLog} from "./ui/outputLog";
 import {registerModelPicker} from "./ui/modelPicker";
-import {readConfig, setCompletionsEnabled} from "./settings";
+import {onConfigChange, readConfig, setCompletionsEnabled} from "./settings";
+import {RuntimeService} from "./runtimeService";
+import {createLoadResolver} from "./runtime/models/loadResolver";
 import {ContextService} from "./workspace/contextService";
 
 /** What activate() returns: used by the e2e suite to observe the running extension. */
@@ -12,7 +14,12 @@ export interface HearthApi {
     readonly log: OutputLog;
     /** Workspace context for completions and chat: contextForCursor / contextForQuestion. */
     readonly context: ContextService;
+    /** The model runtime: the child process, its client, and the loaded model's facts. */
+    readonly runtime: RuntimeService;
 }
+
+/** Choosing a model writes several settings in a row; load once they have settled. */
+const CONFIG_SETTLE_MS = 300;
 
 /** Commands whose capability is not built yet: registered for real, and they say so plainly. */
 const pendingCommands: ReadonlyArray<[command: string, capability: string]> = [
@@ -36,9 +43,21 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
         ...pendingCommands.map(([command, capability]) => vscode.commands.registerCommand(command, () => notBuiltYet(capability, log)))
     );
     const contextService = new ContextService(context, log);
-    context.subscriptions.push(contextService);
+    const runtime = new RuntimeService(context.extensionUri, log, createLoadResolver());
+    let settle: NodeJS.Timeout | undefined;
+    context.subscriptions.push(
+        contextService,
+        runtime,
+        onConfigChange((config) => {
+            clearTimeout(settle);
+            settle = setTimeout(() => void runtime.apply(config), CONFIG_SETTLE_MS);
+        }),
+        {dispose: () => clearTimeout(settle)}
+    );
+    // Loading runs in the background: activation never waits on the model.
+    void runtime.apply(readConfig());
     log.info(`Hearth ${context.extension.packageJSON.version} activated`);
-    return {chatView, log, context: contextService};
+    return {chatView, log, context: contextService, runtime};
 }
 
 export function deactivate(): void {

@@ -17,6 +17,7 @@ export class RuntimeService implements vscode.Disposable {
     readonly client: RuntimeClient;
     private readonly statusBar = new RuntimeStatusBar();
     private model: ModelInfo | undefined;
+    private loadError: string | undefined;
     private loaded: string | undefined;
     private crashNoticeShown = false;
     private readonly timer: NodeJS.Timeout;
@@ -44,6 +45,8 @@ export class RuntimeService implements vscode.Disposable {
     }
 
     get modelInfo(): ModelInfo | undefined { return this.model; }
+    /** Why the last load failed (shown to the user as well), until a load succeeds. */
+    get lastLoadError(): string | undefined { return this.loadError; }
 
     /** Loads what the settings name, unless it is loaded already. */
     async apply(config: HearthConfig): Promise<void> {
@@ -61,12 +64,14 @@ export class RuntimeService implements vscode.Disposable {
         try {
             await this.client.start();
             this.statusBar.update("starting", undefined);
-            this.setModel(await this.client.load(resolved));
+            const model = await this.client.load(resolved);
+            this.loadError = undefined;
+            this.setModel(model);
             this.log.info(`Model ready: ${this.model!.modelPath} (${this.model!.engine}, drafter ${this.model!.drafter}, context ${this.model!.contextSize})`);
         } catch (error) {
             this.loaded = undefined;
-            this.setModel(undefined);
             this.reportLoadFailure(error, resolved);
+            this.setModel(undefined);
         }
         this.statusBar.update(this.client.state, this.model);
     }
@@ -86,6 +91,7 @@ export class RuntimeService implements vscode.Disposable {
         const text = error instanceof RuntimeError && error.code === "badModel"
             ? `Hearth can't use the model file ${error.path ?? params.modelPath}: ${message}`
             : `Hearth could not load its model: ${message}`;
+        this.loadError = text;
         void vscode.window.showErrorMessage(text, "Select Model…", "Show Log")
             .then((choice) => choice === "Select Model…" ? vscode.commands.executeCommand("hearth.selectModel") : choice === "Show Log" ? this.log.show() : undefined);
     }

@@ -20,14 +20,6 @@ function loadParams(overrides: Partial<LoadParams> = {}): LoadParams {
 
 const complete = {context: "", suffix: "", maxTokens: 24, stop: []};
 
-async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-    const start = Date.now();
-    while (!condition()) {
-        if (Date.now() - start > timeoutMs) throw new Error("condition not met in time");
-        await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-}
-
 describe("runtime process with the embedded engine", function () {
     let client: RuntimeClient;
     let scratch: string;

@@ -20,6 +20,8 @@ export async function runSuite(sandbox, {suiteIndex, extensionDevelopmentPath, e
         HEARTH_E2E_OUTPUT: outputFile,
         HEARTH_E2E_RESULT: resultFile,
         HEARTH_E2E_EXTENSION_ROOT: expectedExtensionRoot,
+        // The generated test models (npm run models), for cases that run the real runtime.
+        HEARTH_E2E_MODELS_DIR: path.join(repoRoot, "test/fixtures/models"),
         HEARTH_E2E_COLOR: process.stdout.isTTY ? "1" : "0",
         ...(process.env.HEARTH_E2E_GREP ? {HEARTH_E2E_GREP: process.env.HEARTH_E2E_GREP} : {})
     };
