@@ -34,7 +34,7 @@ const keep = binaryPackages.filter((name) => !missing.includes(name)).map((name)
 fs.writeFileSync(ignoreFile, fs.readFileSync(path.join(repoRoot, ".vscodeignore"), "utf8") + "\n" + keep.join("\n") + "\n");
 
 run("node", ["esbuild.mjs", "--production"]);
-run(path.join(repoRoot, "node_modules/.bin/vsce"), ["package", "--target", target, "--ignoreFile", ignoreFile, "--skip-license", "--out", output]);
+run(path.join(repoRoot, "node_modules/.bin/vsce"), ["package", "--target", target, "--ignoreFile", ignoreFile, "--out", output]);
 fs.rmSync(path.dirname(ignoreFile), {recursive: true, force: true});
 console.log(`hearth.vsix for ${target} (${keep.length} node-llama-cpp binary package(s)): ${output}, ${(fs.statSync(output).size / 2 ** 20).toFixed(1)} MiB`);
 
