@@ -12,7 +12,7 @@ export class ContextEngine {
     constructor(readonly indexer: Indexer, private readonly onError?: (message: string) => void) {}
 
     static async create(options: IndexOptions, wasmDir?: string, onError?: (message: string) => void): Promise<ContextEngine> {
-        return new ContextEngine(await Indexer.create(options, wasmDir), onError);
+        return new ContextEngine(await Indexer.create(options, wasmDir, onError), onError);
     }
 
     indexFolders(roots: readonly string[], onProgress?: (progress: IndexProgress) => void): Promise<IndexStats> {

@@ -46,10 +46,13 @@ export class Indexer {
     private persisted = new Map<string, IndexedFile>();
     private stats: IndexStats = {files: 0, parsedFiles: 0, definitions: 0, reused: 0, reparsed: 0, skipped: 0};
 
-    constructor(private readonly grammars: GrammarSet, private options: IndexOptions, private readonly wasmDir?: string) {}
+    constructor(
+        private readonly grammars: GrammarSet, private options: IndexOptions, private readonly wasmDir?: string,
+        private readonly onError?: (message: string) => void
+    ) {}
 
-    static async create(options: IndexOptions, wasmDir?: string): Promise<Indexer> {
-        return new Indexer(await GrammarSet.create(wasmDir), options, wasmDir);
+    static async create(options: IndexOptions, wasmDir?: string, onError?: (message: string) => void): Promise<Indexer> {
+        return new Indexer(await GrammarSet.create(wasmDir), options, wasmDir, onError);
     }
 
     private indexing: Promise<unknown> = Promise.resolve();
@@ -70,25 +73,26 @@ export class Indexer {
         const found: Array<{root: string, file: string}> = [];
         for (const root of this.roots) await crawl(root, this.rules.get(root)!, (file) => found.push({root, file: toPosix(file)}));
         const seen = new Set(found.map((f) => f.file));
-        for (const file of [...this.index.allFiles()]) if (!seen.has(file.path)) this.index.remove(file.path);
-
         const helpers = this.options.parseHelpers ?? defaultParseHelpers();
-        const pool = helpers > 0 && found.length >= minFilesForHelpers ? new ParsePool(helpers, this.wasmDir) : undefined;
+        let pool: ParsePool | undefined;
         const inFlight = new Set<Promise<void>>();
         let lastReport = 0;
+        this.index.startBulk();
         try {
+            for (const file of [...this.index.allFiles()]) if (!seen.has(file.path)) this.index.remove(file.path);
+            pool = helpers > 0 && found.length >= minFilesForHelpers ? new ParsePool(helpers, this.wasmDir) : undefined;
             for (let i = 0; i < found.length; i++) {
                 const prepared = this.prepare(found[i].root, found[i].file, true);
                 if (prepared) {
                     const remote = pool?.tryRun(prepared.job);
                     if (remote) {
                         const done: Promise<void> = remote
-                            .catch(() => runFileJob(this.grammars, prepared.job, true)) // a crashed helper's job is done here
+                            .catch(() => this.runJob(prepared.job)) // a crashed helper's job is done here
                             .then((result) => { this.apply(prepared, result); })
                             .finally(() => inFlight.delete(done));
                         inFlight.add(done);
                     } else {
-                        this.apply(prepared, await runFileJob(this.grammars, prepared.job, true));
+                        this.apply(prepared, await this.runJob(prepared.job));
                     }
                 }
                 // Yield after every file: retrieval requests are answered between files, not after the whole
@@ -100,6 +104,7 @@ export class Indexer {
             await Promise.all(inFlight);
         } finally {
             await pool?.dispose();
+            this.index.finishBulk();
         }
         this.persisted.clear();
         this.stats.files = this.index.fileCount;
@@ -181,7 +186,17 @@ export class Indexer {
     private async indexOne(root: string, file: string, initial: boolean): Promise<UpdateResult> {
         const prepared = this.prepare(root, file, initial);
         if (!prepared) return this.index.get(file) ? "unchanged" : "skipped";
-        return this.apply(prepared, await runFileJob(this.grammars, prepared.job, true));
+        return this.apply(prepared, await this.runJob(prepared.job));
+    }
+
+    /** One file that cannot be parsed is left out and reported; it never stops the rest. */
+    private async runJob(job: FileJob): Promise<FileJobResult> {
+        try {
+            return await runFileJob(this.grammars, job, true);
+        } catch (error) {
+            this.onError?.(`${job.path} was not indexed: ${(error as Error).message}`);
+            return {kind: "skipped"};
+        }
     }
 
     /** Cheap checks by name, size and stamp; a job when the file must be read, else undefined (done already). */

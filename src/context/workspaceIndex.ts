@@ -20,9 +20,13 @@ export class WorkspaceIndex {
     private readonly files = new Map<string, IndexedFile>();
     private readonly byName = new Map<string, DefinitionRef[]>();
     private readonly modules = new ModuleTable((file) => this.files.has(file));
-    /** Resolved targets of each import of a file, computed on first use. */
+    /**
+     * Resolved targets of each import of each file, and the reverse edges. Kept up to date file by file;
+     * during a bulk (re)index they wait for `finishBulk`, since targets may not be indexed yet.
+     */
     private readonly resolved = new Map<string, string[][]>();
-    private importersCache: Map<string, Set<string>> | undefined;
+    private readonly importers = new Map<string, Set<string>>();
+    private bulk = false;
 
     private readonly chunkIndex = new Bm25Index();
     private readonly symbolIndex = new Bm25Index();
@@ -67,17 +71,33 @@ export class WorkspaceIndex {
             return [doc];
         });
         this.docsOfFile.set(file.path, {chunks, symbols});
-        // A new file can change how other files' imports resolve; an edited one only its own.
-        if (replacing) { this.resolved.delete(file.path); this.importersCache = undefined; }
-        else this.invalidateResolution();
+        if (this.bulk) return;
+        this.resolveFile(file.path);
+        // A new file can change how other files' imports resolve: those naming it are resolved again.
+        if (!replacing) for (const other of this.filesMentioning(file.path)) this.resolveFile(other);
     }
 
     remove(path: string): boolean {
         if (!this.files.has(path)) return false;
+        const dependants = [...(this.importers.get(path) ?? [])];
         this.removeEntries(path);
         this.files.delete(path);
-        this.invalidateResolution();
+        this.dropEdges(path);
+        this.resolved.delete(path);
+        if (!this.bulk) for (const other of dependants) if (this.files.has(other)) this.resolveFile(other);
         return true;
+    }
+
+    /** Many files are about to change at once: resolve imports once at the end, not after each file. */
+    startBulk(): void {
+        this.bulk = true;
+    }
+
+    finishBulk(): void {
+        this.bulk = false;
+        this.resolved.clear();
+        this.importers.clear();
+        for (const path of this.files.keys()) this.resolveFile(path);
     }
 
     definitionsNamed(name: string): readonly DefinitionRef[] {
@@ -86,32 +106,48 @@ export class WorkspaceIndex {
 
     /** Files each import of `path` resolves to, parallel to its `imports` array. */
     importTargets(path: string): string[][] {
-        let targets = this.resolved.get(path);
-        if (!targets) {
-            const file = this.files.get(path);
-            if (!file) return [];
-            targets = file.symbols.imports.map((entry) => this.modules.resolve(path, file.symbols.language, entry.source));
-            this.resolved.set(path, targets);
-        }
-        return targets;
+        const known = this.resolved.get(path);
+        if (known) return known;
+        const file = this.files.get(path);
+        if (!file) return [];
+        // During a bulk index: resolved against what is indexed so far, and not kept.
+        return file.symbols.imports.map((entry) => this.modules.resolve(path, file.symbols.language, entry.source));
     }
 
-    /** Files that import `path`. Built for the whole workspace on first use after a change. */
+    /** Files that import `path`. */
     importersOf(path: string): ReadonlySet<string> {
-        if (!this.importersCache) {
-            const map = new Map<string, Set<string>>();
-            for (const file of this.files.keys()) {
-                for (const targets of this.importTargets(file)) {
-                    for (const target of targets) {
-                        let set = map.get(target);
-                        if (!set) map.set(target, set = new Set());
-                        set.add(file);
-                    }
-                }
-            }
-            this.importersCache = map;
+        return this.importers.get(path) ?? new Set();
+    }
+
+    private resolveFile(path: string): void {
+        const file = this.files.get(path);
+        if (!file) return;
+        this.dropEdges(path);
+        const targets = file.symbols.imports.map((entry) => this.modules.resolve(path, file.symbols.language, entry.source));
+        this.resolved.set(path, targets);
+        for (const target of new Set(targets.flat())) {
+            let set = this.importers.get(target);
+            if (!set) this.importers.set(target, set = new Set());
+            set.add(path);
         }
-        return this.importersCache.get(path) ?? new Set();
+    }
+
+    private dropEdges(importer: string): void {
+        for (const target of new Set(this.resolved.get(importer)?.flat() ?? [])) this.importers.get(target)?.delete(importer);
+    }
+
+    /** Files with an import whose text names the stem of `path` (`./geometry`, `pkg.geometry`, `"geometry.h"`). */
+    private filesMentioning(path: string): string[] {
+        const base = path.slice(path.lastIndexOf("/") + 1).replace(/\.[^.]+$/, "").toLowerCase();
+        // A folder is imported by its name when the file stands for it (index.ts, __init__.py, mod.rs) or in Go.
+        const standsForFolder = /^(index|__init__|mod|lib|main)$/.test(base) || path.endsWith(".go");
+        const folder = standsForFolder ? path.split("/").at(-2)?.toLowerCase() ?? "" : "";
+        const found: string[] = [];
+        for (const [other, file] of this.files) {
+            if (other === path) continue;
+            if (file.symbols.imports.some((i) => { const s = i.source.toLowerCase(); return s.includes(base) || (folder !== "" && s.includes(folder)); })) found.push(other);
+        }
+        return found;
     }
 
     searchChunks(terms: readonly string[], limit: number): Array<{path: string, chunk: number, score: number}> {
@@ -145,11 +181,6 @@ export class WorkspaceIndex {
             for (const doc of docs.symbols) { this.symbolIndex.remove(doc); this.docs.delete(doc); }
             this.docsOfFile.delete(path);
         }
-    }
-
-    private invalidateResolution(): void {
-        this.resolved.clear();
-        this.importersCache = undefined;
     }
 }
 

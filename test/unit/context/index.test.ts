@@ -68,6 +68,17 @@ describe("context: workspace index", () => {
         assert.equal(index.definitionsNamed("Distance")[0]?.path, ws.file("go/geometry/geo.go"));
         assert.equal(index.get(ws.file("go/geo/geo.go")), undefined);
 
+        // Import edges follow: a new importer, and an import that resolves once its module is created.
+        ws.write("ts/src/extra.ts", "import {clamp} from \"./util\";\nexport const x = clamp(1, 0, 2);\n");
+        await engine.updateFile(ws.file("ts/src/extra.ts"));
+        assert.ok(index.importersOf(ws.file("ts/src/util/index.ts")).has(ws.file("ts/src/extra.ts")));
+        ws.write("py/late_user.py", "from late_module import late_fn\n");
+        await engine.updateFile(ws.file("py/late_user.py"));
+        assert.deepEqual(index.importTargets(ws.file("py/late_user.py")), [[]]);
+        ws.write("py/late_module.py", "def late_fn():\n    pass\n");
+        await engine.updateFile(ws.file("py/late_module.py"));
+        assert.deepEqual(index.importTargets(ws.file("py/late_user.py")), [[ws.file("py/late_module.py")]]);
+
         ws.write("ignored/new.ts", "export function stillIgnored() {}\n");
         assert.equal(await engine.updateFile(ws.file("ignored/new.ts")), "skipped");
         assert.equal(index.definitionsNamed("stillIgnored").length, 0);
