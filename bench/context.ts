@@ -11,7 +11,7 @@ import path from "node:path";
 import type {BenchArgs} from "./run";
 import {ContextEngine} from "../src/context/engine";
 import {isKeyword} from "../src/context/identifiers";
-import {defaultParseHelpers} from "../src/context/indexer";
+import {parseHelpersFor} from "../src/context/indexer";
 import {IndexWorkerClient} from "../src/context/worker/client";
 import type {Definition, IndexedFile, PackResult} from "../src/context/types";
 
@@ -101,6 +101,13 @@ export default async function contextBenchmark(args: BenchArgs): Promise<Record<
         }
         sampleRss();
     }
+    // Chat questions naming a random definition, packed at the default chat budget (32K tokens).
+    const questionTimes: number[] = [];
+    for (const site of sites.slice(0, 30)) {
+        const t0 = performance.now();
+        await engine.contextForQuestion({question: `How does ${site.callee} work, and where is it used?`, budgetTokens: 32768});
+        questionTimes.push(performance.now() - t0);
+    }
     clearInterval(rssTimer);
     const recall = (budget: number): number => sites.length === 0 ? 0 : round(hits.get(budget)! / sites.length, 3);
     return {
@@ -109,12 +116,14 @@ export default async function contextBenchmark(args: BenchArgs): Promise<Record<
         index_ms: Math.round(indexMs),
         files_per_s: Math.round(files / (indexMs / 1000)),
         index_cpu_ms: indexCpuMs === undefined ? undefined : Math.round(indexCpuMs),
-        parse_helpers: helpers ?? defaultParseHelpers(),
+        parse_helpers: parseHelpersFor(files, options),
         load_average: Number(os.loadavg()[0].toFixed(2)),
         peak_rss_mb: Math.round(Math.max(rssPeak, process.resourceUsage().maxRSS * 1024) / 1048576),
         update_ms_p95: round(percentile(updateTimes, 0.95), 2),
         retrieve_ms_p50: round(percentile(retrieveTimes, 0.5), 2),
         retrieve_ms_p95: round(percentile(retrieveTimes, 0.95), 2),
+        question_ms_p50: round(percentile(questionTimes, 0.5), 2),
+        question_ms_p95: round(percentile(questionTimes, 0.95), 2),
         recall_2k: recall(2048),
         recall_8k: recall(8192),
         recall_32k: recall(32768),

@@ -28,6 +28,11 @@ export function defaultParseHelpers(): number {
     return Math.max(0, Math.min(3, os.availableParallelism() - 1));
 }
 
+/** How many helpers indexing `files` files starts. */
+export function parseHelpersFor(files: number, options: IndexOptions): number {
+    return files >= minFilesForHelpers ? options.parseHelpers ?? defaultParseHelpers() : 0;
+}
+
 interface Prepared {
     root: string;
     file: string;
@@ -73,14 +78,14 @@ export class Indexer {
         const found: Array<{root: string, file: string}> = [];
         for (const root of this.roots) await crawl(root, this.rules.get(root)!, (file) => found.push({root, file: toPosix(file)}));
         const seen = new Set(found.map((f) => f.file));
-        const helpers = this.options.parseHelpers ?? defaultParseHelpers();
         let pool: ParsePool | undefined;
         const inFlight = new Set<Promise<void>>();
         let lastReport = 0;
         this.index.startBulk();
         try {
             for (const file of [...this.index.allFiles()]) if (!seen.has(file.path)) this.index.remove(file.path);
-            pool = helpers > 0 && found.length >= minFilesForHelpers ? new ParsePool(helpers, this.wasmDir) : undefined;
+            const helpers = parseHelpersFor(found.length, this.options);
+            pool = helpers > 0 ? new ParsePool(helpers, this.wasmDir) : undefined;
             for (let i = 0; i < found.length; i++) {
                 const prepared = this.prepare(found[i].root, found[i].file, true);
                 if (prepared) {

@@ -34,29 +34,36 @@ export function enclosingDefinition(file: IndexedFile, line: number): Definition
     return best;
 }
 
-function scopeSnippets(files: SnippetSourceFiles, file: IndexedFile, line: number): Snippet[] {
+/** The lines of the enclosing definition the scope snippet shows: all of it, or a window around the cursor. */
+function scopeWindow(file: IndexedFile, line: number): {def: Definition, start: number, end: number} | undefined {
     const def = enclosingDefinition(file, line);
-    if (!def) return [];
+    if (!def) return undefined;
     let start = def.startLine, end = def.endLine;
     if (end - start + 1 > scopeMaxLines) {
         start = Math.max(start, line - Math.floor(scopeMaxLines * 0.7));
         end = Math.min(end, start + scopeMaxLines - 1);
     }
-    const snippet = lineRangeSnippet(files, file.path, start, end, cursorScores.scope, "scope", def.name);
+    return {def, start, end};
+}
+
+function scopeSnippets(files: SnippetSourceFiles, file: IndexedFile, line: number): Snippet[] {
+    const scope = scopeWindow(file, line);
+    if (!scope) return [];
+    const snippet = lineRangeSnippet(files, file.path, scope.start, scope.end, cursorScores.scope, "scope", scope.def.name);
     return snippet ? [snippet] : [];
 }
 
 function definitionSnippets(files: SnippetSourceFiles, file: IndexedFile, request: CursorRequest, expired: () => boolean): Snippet[] {
     const cached = files.texts.get(file.path);
     if (!cached) return [];
-    const scope = enclosingDefinition(file, request.line);
+    const scope = scopeWindow(file, request.line);
     const snippets: Snippet[] = [];
     const seen = new Set<string>();
     for (const nearby of identifiersNearCursor(cached.text, cached.starts, request.line, request.column)) {
         if (expired()) break;
         for (const found of resolveName(files.index, file, nearby.name, nearby.qualifier)) {
-            // The scope being edited, and definitions inside it, are already in view.
-            if (found.path === file.path && scope && found.def.startLine >= scope.startLine && found.def.endLine <= scope.endLine) continue;
+            // Definitions the scope snippet shows are in view already; so are those around the cursor.
+            if (found.path === file.path && scope && found.def.startLine >= scope.start && found.def.endLine <= scope.end) continue;
             if (found.path === file.path && found.def.startLine <= request.line && found.def.endLine >= request.line) continue;
             const key = `${found.path}:${found.def.startLine}`;
             if (seen.has(key)) continue;
