@@ -15,7 +15,9 @@ const samples: Record<string, string> = {
     php: "<?php function f() { return 1; }", bash: "f() { echo hi; }"
 };
 
-describe("context: grammars", () => {
+describe("context: grammars", function () {
+    // Real parsing, worker threads and tokenizer loads: generous under a loaded machine (npm run test:unit uses 20 s).
+    this.timeout(120000);
     it("load and parse every supported language without syntax errors", async () => {
         const grammars = await GrammarSet.create();
         for (const language of parsedLanguages) {

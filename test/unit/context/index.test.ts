@@ -8,7 +8,9 @@ import {ContextEngine} from "../../../src/context/engine";
 import {snapshotPath} from "../../../src/context/persistence";
 import {copyFixture, defaultOptions, indexedEngine, type Workspace} from "./fixture";
 
-describe("context: workspace index", () => {
+describe("context: workspace index", function () {
+    // Real parsing, worker threads and tokenizer loads: generous under a loaded machine (npm run test:unit uses 20 s).
+    this.timeout(120000);
     let ws: Workspace;
     beforeEach(() => { ws = copyFixture(); });
     afterEach(() => ws.remove());

@@ -5,7 +5,9 @@ import type {ContextEngine} from "../../../src/context/engine";
 import type {PackResult, Snippet} from "../../../src/context/types";
 import {copyFixture, indexedEngine, positionAfter, type Workspace} from "./fixture";
 
-describe("context: retrieval", () => {
+describe("context: retrieval", function () {
+    // Real parsing, worker threads and tokenizer loads: generous under a loaded machine (npm run test:unit uses 20 s).
+    this.timeout(120000);
     let ws: Workspace;
     let engine: ContextEngine;
     before(async () => { ws = copyFixture(); engine = await indexedEngine(ws); });

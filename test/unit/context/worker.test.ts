@@ -14,7 +14,9 @@ import {IndexWorkerClient} from "../../../src/context/worker/client";
 import {ParsePool} from "../../../src/context/worker/parsePool";
 import {copyFixture, defaultOptions, positionAfter, type Workspace} from "./fixture";
 
-describe("context: index worker", () => {
+describe("context: index worker", function () {
+    // Real parsing, worker threads and tokenizer loads: generous under a loaded machine (npm run test:unit uses 20 s).
+    this.timeout(120000);
     let ws: Workspace;
     let storageDir: string;
     before(() => { ws = copyFixture(); storageDir = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-worker-store-")); });
