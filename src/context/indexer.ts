@@ -11,7 +11,7 @@ import {skipByName, skipBySize} from "./fileFilter";
 import {IgnoreRules, toPosix} from "./ignoreRules";
 import {languageOf} from "./languages";
 import {GrammarSet} from "./parser";
-import {loadSnapshot, saveSnapshot} from "./persistence";
+import {loadSnapshot, saveSnapshot, shardOf} from "./persistence";
 import {TextCache} from "./textCache";
 import type {IndexedFile, IndexOptions, IndexProgress, IndexStats} from "./types";
 import {ParsePool} from "./worker/parsePool";
@@ -49,6 +49,8 @@ export class Indexer {
     private roots: string[] = [];
     private rules = new Map<string, IgnoreRules>();
     private persisted = new Map<string, IndexedFile>();
+    /** Persistence shards holding a file that changed since the last save. */
+    private readonly dirtyShards = new Set<number>();
     private stats: IndexStats = {files: 0, parsedFiles: 0, definitions: 0, reused: 0, reparsed: 0, skipped: 0};
 
     constructor(
@@ -83,7 +85,7 @@ export class Indexer {
         let lastReport = 0;
         this.index.startBulk();
         try {
-            for (const file of [...this.index.allFiles()]) if (!seen.has(file.path)) this.index.remove(file.path);
+            for (const file of [...this.index.allFiles()]) if (!seen.has(file.path)) this.dropFile(file.path);
             const helpers = parseHelpersFor(found.length, this.options);
             pool = helpers > 0 ? new ParsePool(helpers, this.wasmDir) : undefined;
             for (let i = 0; i < found.length; i++) {
@@ -130,9 +132,15 @@ export class Indexer {
         const file = toPosix(path.resolve(filePath));
         this.texts.drop(file);
         // A deleted folder removes everything below it.
-        let removed = this.index.remove(file);
+        let removed = this.dropFile(file);
         const prefix = file.endsWith("/") ? file : `${file}/`;
-        for (const entry of [...this.index.allFiles()]) if (entry.path.startsWith(prefix)) removed = this.index.remove(entry.path) || removed;
+        for (const entry of [...this.index.allFiles()]) if (entry.path.startsWith(prefix)) removed = this.dropFile(entry.path) || removed;
+        return removed;
+    }
+
+    private dropFile(file: string): boolean {
+        const removed = this.index.remove(file);
+        if (removed) this.dirtyShards.add(shardOf(file));
         return removed;
     }
 
@@ -164,6 +172,7 @@ export class Indexer {
         this.texts.put(file, text);
         // mtime -1: the next save or restart compares by content hash.
         this.index.set({path: file, root, mtimeMs: -1, size: text.length, hash, ...analysis});
+        this.dirtyShards.add(shardOf(file));
         return "indexed";
     }
 
@@ -172,8 +181,17 @@ export class Indexer {
         this.options = options;
     }
 
+    /** Writes the shards that changed since the last save. */
     async save(): Promise<void> {
-        if (this.options.storageDir) await saveSnapshot(this.options.storageDir, this.index.allFiles());
+        if (!this.options.storageDir || this.dirtyShards.size === 0) return;
+        const shards = new Set(this.dirtyShards);
+        this.dirtyShards.clear();
+        try {
+            await saveSnapshot(this.options.storageDir, this.index.allFiles(), shards);
+        } catch (error) {
+            for (const shard of shards) this.dirtyShards.add(shard);
+            throw error;
+        }
     }
 
     get folders(): readonly string[] {
@@ -225,6 +243,7 @@ export class Indexer {
         if (result.kind === "skipped") return this.skip(file);
         if (result.kind === "unchanged") return this.keep({...known!, mtimeMs: stat.mtimeMs, size: stat.size}, true);
         if (result.text) this.texts.put(file, result.text); else this.texts.drop(file);
+        this.dirtyShards.add(shardOf(file));
         const {analysis, hash} = result;
         this.index.set({path: file, root, mtimeMs: stat.mtimeMs, size: stat.size, hash, ...analysis});
         this.stats.reparsed++;
@@ -234,7 +253,10 @@ export class Indexer {
     }
 
     private keep(file: IndexedFile, initial: boolean): UpdateResult {
-        if (this.index.get(file.path) !== file) this.index.set(file);
+        if (this.index.get(file.path) !== file) {
+            this.index.set(file);
+            this.dirtyShards.add(shardOf(file.path));
+        }
         if (initial) {
             this.stats.reused++;
             if (file.symbols.parsed) this.stats.parsedFiles++;
@@ -245,7 +267,7 @@ export class Indexer {
 
     private skip(file: string): UpdateResult {
         this.stats.skipped++;
-        this.index.remove(file);
+        this.dropFile(file);
         return "skipped";
     }
 }

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import {afterEach, beforeEach, describe, it} from "mocha";
 import {ContextEngine} from "../../../src/context/engine";
-import {snapshotPath} from "../../../src/context/persistence";
+import {shardOf, snapshotPath} from "../../../src/context/persistence";
 import {copyFixture, defaultOptions, indexedEngine, type Workspace} from "./fixture";
 
 describe("context: workspace index", function () {
@@ -107,6 +107,23 @@ describe("context: workspace index", function () {
             assert.equal(stats.reused, firstStats.files - 1);
             assert.equal(stats.files, firstStats.files);
             assert.deepEqual(second.indexer.index.definitionsNamed("greet").map((r) => r.def.startLine), [4]);
+            await second.save();
+
+            // After a delete, saving rewrites only the shard that held the file; a restart no longer has it.
+            const shardFiles = (): Map<string, number> => new Map(fs.readdirSync(storageDir).filter((f) => /^context-index-\d+\.json$/.test(f))
+                .map((f) => [f, fs.statSync(path.join(storageDir, f)).mtimeMs]));
+            const before = shardFiles();
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            fs.rmSync(ws.file("php/index.php"));
+            second.removeFile(ws.file("php/index.php"));
+            await second.save();
+            const after = shardFiles();
+            const rewritten = [...after].filter(([f, mtime]) => before.get(f) !== mtime).map(([f]) => f);
+            assert.deepEqual(rewritten, [`context-index-${shardOf(ws.file("php/index.php"))}.json`]);
+            const third = await ContextEngine.create({...defaultOptions, storageDir});
+            const thirdStats = await third.indexFolders([ws.root]);
+            assert.equal(thirdStats.reparsed, 0);
+            assert.equal(third.indexer.index.get(ws.file("php/index.php")), undefined);
         } finally {
             fs.rmSync(storageDir, {recursive: true, force: true});
         }
