@@ -135,7 +135,8 @@ async function measureProtocolOverhead(direct: Engine, base: LoadParams, cases: 
     const client = new RuntimeClient({hostPath, log: silentLogger});
     try {
         await client.start();
-        await client.load(base);
+        const info = await client.load(base);
+        if (info.engine !== "embedded") throw new Error(`the host chose the ${info.engine} engine`);
     } catch (error) {
         await client.dispose?.();
         return {pct: null, note: `the runtime process could not load the embedded engine (${error instanceof Error ? error.message : String(error)}); TODO: measure once the host wires createEmbeddedEngine`};
@@ -143,18 +144,24 @@ async function measureProtocolOverhead(direct: Engine, base: LoadParams, cases: 
     const viaProcess: number[] = [], inProcess: number[] = [];
     for (let rep = 0; rep < reps; rep++) {
         let processMs = 0, directMs = 0;
-        for (const c of cases) {
-            // Each side first fills its KV cache with the prompt, then the timed request reuses it, so both time decoding.
+        for (const [index, c] of cases.entries()) {
+            // Each side first fills its KV cache with the prompt, then the timed request reuses it, so both time
+            // decoding; the side that goes first alternates, so drift in machine load hits both alike.
             const params = {...c.params, maxTokens: 64};
-            await client.complete(params);
-            let started = performance.now();
-            let streamed = "";
-            await client.complete(params, {onText: (text) => { streamed += text; }});
-            processMs += performance.now() - started;
-            await direct.complete(params, {signal: new AbortController().signal, onText: quiet});
-            started = performance.now();
-            await direct.complete(params, {signal: new AbortController().signal, onText: (text) => { streamed += text; }});
-            directMs += performance.now() - started;
+            const viaClient = async () => {
+                await client.complete(params);
+                const started = performance.now();
+                await client.complete(params, {onText: () => {}});
+                processMs += performance.now() - started;
+            };
+            const viaEngine = async () => {
+                await direct.complete(params, {signal: new AbortController().signal, onText: quiet});
+                const started = performance.now();
+                await direct.complete(params, {signal: new AbortController().signal, onText: () => {}});
+                directMs += performance.now() - started;
+            };
+            if ((index + rep) % 2 === 0) { await viaClient(); await viaEngine(); }
+            else { await viaEngine(); await viaClient(); }
         }
         viaProcess.push(processMs);
         inProcess.push(directMs);
