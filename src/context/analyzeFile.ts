@@ -4,7 +4,8 @@ import {createHash} from "node:crypto";
 import {isKeyword, termCounts, termsFromWords, wordCounts} from "./identifiers";
 import {isParsedLanguage, type ParsedLanguage} from "./languages";
 import {lineStarts, sliceLines} from "./lines";
-import {GrammarSet} from "./parser";
+import {GrammarSet, type LoadedGrammar} from "./parser";
+import type {Tree} from "web-tree-sitter";
 import {extractSymbols, plainTextSymbols} from "./symbols";
 import type {FileSymbols} from "./types";
 
@@ -24,20 +25,23 @@ function addPathTerms(filePath: string, counts: Map<string, number>): void {
 }
 
 export async function analyze(grammars: GrammarSet, language: ParsedLanguage | "text", text: string, filePath = ""): Promise<Analysis> {
-    const starts = lineStarts(text);
-    const lineCount = starts.length;
-    let symbols: FileSymbols;
-    if (isParsedLanguage(language)) {
-        const grammar = grammars.peek(language) ?? await grammars.load(language);
-        const tree = GrammarSet.parse(grammar, text);
-        try {
-            symbols = extractSymbols(grammar, tree, text, lineCount);
-        } finally {
-            tree.delete();
-        }
-    } else {
-        symbols = plainTextSymbols(lineCount);
+    if (!isParsedLanguage(language)) return withTerms(plainTextSymbols(lineStarts(text).length), text, filePath);
+    const grammar = grammars.peek(language) ?? await grammars.load(language);
+    const tree = GrammarSet.parse(grammar, text);
+    try {
+        return analyzeTree(grammar, tree, text, filePath);
+    } finally {
+        tree.delete();
     }
+}
+
+/** Symbols and terms of a file already parsed (incrementally, for a document being edited). */
+export function analyzeTree(grammar: LoadedGrammar, tree: Tree, text: string, filePath = ""): Analysis {
+    return withTerms(extractSymbols(grammar, tree, text, lineStarts(text).length), text, filePath);
+}
+
+function withTerms(symbols: FileSymbols, text: string, filePath: string): Analysis {
+    const starts = lineStarts(text);
     // One pass over the words of each chunk gives both its search terms and the file's references.
     const allWords = new Set<string>();
     const chunkTerms = symbols.chunks.map((chunk, i) => {

@@ -4,12 +4,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import {analyze, contentHash} from "./analyzeFile";
+import type {Tree} from "web-tree-sitter";
+import {analyze, analyzeTree, contentHash, type Analysis} from "./analyzeFile";
 import {crawl} from "./crawl";
 import {runFileJob, type FileJob, type FileJobResult} from "./fileJob";
 import {skipByName, skipBySize} from "./fileFilter";
 import {IgnoreRules, toPosix} from "./ignoreRules";
-import {languageOf} from "./languages";
+import {isParsedLanguage, languageOf, type ParsedLanguage} from "./languages";
+import {LiveTrees, textEdit} from "./liveTrees";
 import {GrammarSet} from "./parser";
 import {loadSnapshot, saveSnapshot, shardOf} from "./persistence";
 import {TextCache} from "./textCache";
@@ -46,6 +48,7 @@ export type UpdateResult = "indexed" | "unchanged" | "removed" | "skipped";
 export class Indexer {
     readonly index = new WorkspaceIndex();
     readonly texts = new TextCache();
+    private readonly liveTrees = new LiveTrees();
     private roots: string[] = [];
     private rules = new Map<string, IgnoreRules>();
     private persisted = new Map<string, IndexedFile>();
@@ -139,6 +142,7 @@ export class Indexer {
     }
 
     private dropFile(file: string): boolean {
+        this.liveTrees.drop(file);
         const removed = this.index.remove(file);
         if (removed) this.dirtyShards.add(shardOf(file));
         return removed;
@@ -168,12 +172,37 @@ export class Indexer {
         const root = this.rootOf(file) ?? path.posix.dirname(file);
         const language = languageOf(file);
         if (!language) return "skipped";
-        const analysis = await analyze(this.grammars, language, text, file);
+        const analysis = isParsedLanguage(language) ? await this.analyzeEdited(file, language, text) : await analyze(this.grammars, language, text, file);
         this.texts.put(file, text);
         // mtime -1: the next save or restart compares by content hash.
         this.index.set({path: file, root, mtimeMs: -1, size: text.length, hash, ...analysis});
         this.dirtyShards.add(shardOf(file));
         return "indexed";
+    }
+
+    /** Parses a document being edited incrementally from its previous tree, and keeps the new tree. */
+    private async analyzeEdited(file: string, language: ParsedLanguage, text: string): Promise<Analysis> {
+        const grammar = this.grammars.peek(language) ?? await this.grammars.load(language);
+        const live = this.liveTrees.take(file, language);
+        let tree: Tree;
+        if (live) {
+            live.tree.edit(textEdit(live.text, text));
+            try {
+                tree = GrammarSet.parse(grammar, text, live.tree);
+            } finally {
+                live.tree.delete();
+            }
+        } else {
+            tree = GrammarSet.parse(grammar, text);
+        }
+        try {
+            const analysis = analyzeTree(grammar, tree, text, file);
+            this.liveTrees.put(file, language, text, tree);
+            return analysis;
+        } catch (error) {
+            tree.delete();
+            throw error;
+        }
     }
 
     /** Re-reads .gitignore and exclude settings; the caller re-indexes the folders afterwards. */

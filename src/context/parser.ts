@@ -60,9 +60,12 @@ export class GrammarSet {
         return grammar;
     }
 
-    /** Parses `text`; the caller must `delete()` the tree. */
-    static parse(grammar: LoadedGrammar, text: string): Tree {
-        const tree = grammar.parser.parse(text);
+    /**
+     * Parses `text`; with `oldTree` (already `edit()`ed to match), only the changed region is parsed again.
+     * The caller must `delete()` the tree.
+     */
+    static parse(grammar: LoadedGrammar, text: string, oldTree?: Tree): Tree {
+        const tree = grammar.parser.parse(text, oldTree);
         if (!tree) throw new Error(`Hearth context: tree-sitter returned no tree for a ${grammar.language} file`);
         return tree;
     }

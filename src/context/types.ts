@@ -152,11 +152,16 @@ export interface IndexProgress {
 }
 
 export interface IndexStats {
+    /** Files in the index after the run. */
     files: number;
+    /** Of those, files a grammar parsed (the rest are plain-text chunks). */
     parsedFiles: number;
     definitions: number;
+    /** Files taken over unchanged (same stamp or same content hash) from memory or the persisted index. */
     reused: number;
+    /** Files read and parsed in this run. */
     reparsed: number;
+    /** Files left out: too large, binary, minified, generated, or unreadable. */
     skipped: number;
 }
 

@@ -1,0 +1,71 @@
+// Incremental parsing of a document being edited: each sync re-parses from the previous tree, and must give
+// exactly what a full parse of the same text gives.
+import assert from "node:assert/strict";
+import {after, before, describe, it} from "mocha";
+import {analyze} from "../../../src/context/analyzeFile";
+import type {ContextEngine} from "../../../src/context/engine";
+import {textEdit} from "../../../src/context/liveTrees";
+import {GrammarSet} from "../../../src/context/parser";
+import {copyFixture, indexedEngine, type Workspace} from "./fixture";
+
+describe("context: incremental parsing of edited documents", function () {
+    this.timeout(120000);
+    let ws: Workspace;
+    let engine: ContextEngine;
+    let grammars: GrammarSet;
+    before(async () => { ws = copyFixture(); engine = await indexedEngine(ws); grammars = await GrammarSet.create(); });
+    after(() => ws.remove());
+
+    it("describes an edit by its common prefix and suffix, in rows and columns", () => {
+        assert.deepEqual(textEdit("ab\ncd\nef", "ab\ncXd\nef"), {
+            startIndex: 4, oldEndIndex: 4, newEndIndex: 5,
+            startPosition: {row: 1, column: 1}, oldEndPosition: {row: 1, column: 1}, newEndPosition: {row: 1, column: 2}
+        });
+        const removal = textEdit("one\ntwo\nthree", "one\nthree");
+        assert.equal(removal.oldEndIndex - removal.startIndex, 4);
+        assert.equal(removal.newEndIndex, removal.startIndex);
+    });
+
+    const typing = (start: string): string[] => {
+        const steps: string[] = [];
+        let text = start;
+        const add = (next: string): void => { text = next; steps.push(text); };
+        // Type a new function at the end, a few characters at a time.
+        const addition = "\nexport function perimeterOf(shape: Shape): number {\n    return shape.size * 4; // côté × 4\n}\n";
+        for (let i = 8; i <= addition.length; i += 8) add(start + addition.slice(0, i));
+        add(start + addition);
+        // Rename a function in the middle, then delete a whole definition.
+        add(text.replace("function area(", "function surfaceArea("));
+        add(text.replace(/function internalHelper[\s\S]*?\n}\n/, ""));
+        return steps;
+    };
+
+    for (const rel of ["ts/src/geometry.ts"]) {
+        it(`${rel}: every keystroke-sized sync equals a full parse of the same text`, async () => {
+            const file = ws.file(rel);
+            for (const text of typing(ws.read(rel))) {
+                await engine.indexer.syncText(file, text);
+                const indexed = engine.indexer.index.get(file)!;
+                const full = await analyze(grammars, "typescript", text, file);
+                assert.deepEqual(indexed.symbols, full.symbols, `after an edit to:\n${text.slice(-120)}`);
+                assert.deepEqual(indexed.chunkTerms, full.chunkTerms);
+            }
+            const names = engine.indexer.index.get(file)!.symbols.definitions.map((d) => d.name);
+            assert.ok(names.includes("perimeterOf") && names.includes("surfaceArea") && !names.includes("internalHelper"), names.join(", "));
+        });
+    }
+
+    it("Python and C documents too", async () => {
+        for (const [rel, language, edit] of [
+            ["py/pricing/tax.py", "python", (t: string) => t.replace("def compute_tax(", "def compute_vat(")],
+            ["c/vec.c", "c", (t: string) => `${t}\nint vec_len(void) {\n    return VEC_DIM;\n}\n`]
+        ] as const) {
+            const file = ws.file(rel);
+            const once = edit(ws.read(rel));
+            await engine.indexer.syncText(file, `${once}\n`);
+            await engine.indexer.syncText(file, once);
+            const full = await analyze(grammars, language, once, file);
+            assert.deepEqual(engine.indexer.index.get(file)!.symbols, full.symbols);
+        }
+    });
+});
