@@ -52,7 +52,9 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
             clearTimeout(settle);
             settle = setTimeout(() => void runtime.apply(config), CONFIG_SETTLE_MS);
         }),
-        {dispose: () => clearTimeout(settle)}
+        {dispose: () => clearTimeout(settle)},
+        // Context budgets are capped by the loaded model's context window.
+        runtime.onDidChangeModel((model) => contextService.setModelContextSize(model?.contextSize ?? 0))
     );
     // Loading runs in the background: activation never waits on the model.
     void runtime.apply(readConfig());
