@@ -1,11 +1,12 @@
 // Turns one file's text into its index entry: parse with its grammar (or chunk as plain text), extract
-// symbols, and count each chunk's search terms. The only place a file is parsed.
+// symbols, and count each chunk's search terms. Whole files are parsed here; documents being edited are
+// parsed incrementally by the indexer and read out through `analyzeTree`.
 import {createHash} from "node:crypto";
+import type {Tree} from "web-tree-sitter";
 import {isKeyword, termCounts, termsFromWords, wordCounts} from "./identifiers";
 import {isParsedLanguage, type ParsedLanguage} from "./languages";
 import {lineStarts, sliceLines} from "./lines";
 import {GrammarSet, type LoadedGrammar} from "./parser";
-import type {Tree} from "web-tree-sitter";
 import {extractSymbols, plainTextSymbols} from "./symbols";
 import type {FileSymbols} from "./types";
 

@@ -1,5 +1,6 @@
 // Reads one parsed file out into plain data: its definitions (with ranges, signatures, containers), its
-// imports and exports, and the identifiers it references. One query pass per file; the tree is not kept.
+// imports and exports. One query pass per tree. The identifiers it references come from the word pass over
+// its chunks (analyzeFile.ts), which is cheaper than pulling every identifier node out of the tree.
 import type {Node, Tree} from "web-tree-sitter";
 import {chunkFile} from "./chunks";
 import {importBindings} from "./importBindings";
@@ -70,7 +71,7 @@ export function extractSymbols(grammar: LoadedGrammar, tree: Tree, text: string,
     };
 }
 
-/** Symbols of a file no grammar covers: no definitions, only chunks and the identifiers in it. */
+/** Symbols of a file no grammar covers: no definitions, only chunks for lexical search. */
 export function plainTextSymbols(lineCount: number): FileSymbols {
     return {language: "text", parsed: false, definitions: [], imports: [], exports: [], references: [], chunks: chunkFile(lineCount, []), lineCount};
 }
