@@ -7,6 +7,7 @@ import {onConfigChange, readConfig, setCompletionsEnabled} from "./settings";
 import {RuntimeService} from "./runtimeService";
 import {createLoadResolver} from "./runtime/models/loadResolver";
 import {ContextService} from "./workspace/contextService";
+import {modelTokenCounter} from "./context/tokenCount";
 
 /** What activate() returns: used by the e2e suite to observe the running extension. */
 export interface HearthApi {
@@ -54,7 +55,11 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
         }),
         {dispose: () => clearTimeout(settle)},
         // Context budgets are capped by the loaded model's context window.
-        runtime.onDidChangeModel((model) => contextService.setModelContextSize(model?.contextSize ?? 0))
+        runtime.onDidChangeModel((model) => {
+            contextService.setModelContextSize(model?.contextSize ?? 0);
+            // Pack with the model's own tokenizer while a model is loaded, the calibrated estimate otherwise.
+            contextService.setTokenCounter(model ? modelTokenCounter((texts) => runtime.client.tokenCount([...texts])) : undefined);
+        })
     );
     // Loading runs in the background: activation never waits on the model.
     void runtime.apply(readConfig());

@@ -53,20 +53,52 @@ export function pack(candidates: readonly Snippet[], options: PackOptions): Pack
 
 /**
  * Packs with a counter that crosses a process boundary (the model's tokenizer): counts every candidate in one
- * batch within `timeMs`, and falls back to the estimate when the tokenizer is slower than that.
+ * batch within `timeMs`, and falls back to the estimate when the tokenizer is slower than that. A snippet
+ * trimmed to fit is new text, so it is counted exactly too and the pack is redone with that count; whatever
+ * still has no exact count when the rounds or the time run out is left out, so the budget always holds.
  */
 export async function packWithTokenizer(candidates: readonly Snippet[], options: PackOptions & {timeMs: number}): Promise<PackResult> {
     const counter = options.counter;
     if (!counter?.countMany) return pack(candidates, options);
+    const countMany = counter.countMany.bind(counter);
     const display = options.displayPath ?? ((p: string) => p);
+    const deadline = Date.now() + options.timeMs;
+    const known = new Map<string, number>();
+    const countExactly = async (texts: readonly string[]): Promise<boolean> => {
+        const missing = [...new Set(texts.filter((t) => !known.has(t)))];
+        if (missing.length === 0) return true;
+        const left = deadline - Date.now();
+        if (left <= 0) return false;
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), left); });
+        const counts = await Promise.race([countMany(missing).catch(() => undefined), timeout]);
+        clearTimeout(timer);
+        if (!counts) return false;
+        missing.forEach((text, i) => known.set(text, counts[i]));
+        return true;
+    };
+
     const texts = candidates.map((s) => `// ${snippetLabel(display(s.path), s.startLine, s.endLine)}\n${s.text}\n`);
-    const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), options.timeMs));
-    const counts = await Promise.race([counter.countMany(texts).catch(() => undefined), timeout]);
-    if (!counts) return pack(candidates, {...options, counter: estimatingCounter});
-    const known = new Map(texts.map((t, i) => [t, counts[i]]));
+    if (!await countExactly(texts)) return pack(candidates, {...options, counter: estimatingCounter});
     const cached: TokenCounter = {count: (t) => known.get(t) ?? counter.count(t), exact: true};
-    return pack(candidates, {...options, counter: cached});
+    let result = pack(candidates, {...options, counter: cached});
+    for (let round = 0; round < MAX_RECOUNT_ROUNDS; round++) {
+        const rendered = result.snippets.map(renderSnippet);
+        if (rendered.every((t) => known.has(t))) return result;
+        if (!await countExactly(rendered)) break;
+        result = pack(candidates, {...options, counter: cached});
+    }
+    const exact = result.snippets.filter((snippet) => known.has(renderSnippet(snippet)));
+    return {
+        snippets: exact,
+        usedTokens: exact.reduce((sum, snippet) => sum + snippet.tokens, 0),
+        budgetTokens: options.budgetTokens,
+        dropped: result.dropped + result.snippets.length - exact.length
+    };
 }
+
+/** Each round re-packs with the exact counts of the trims the last one chose; a trim settles in one or two. */
+const MAX_RECOUNT_ROUNDS = 3;
 
 function measure(snippet: Snippet, display: (p: string) => string, counter: TokenCounter): PackedSnippet {
     const label = snippetLabel(display(snippet.path), snippet.startLine, snippet.endLine);

@@ -86,3 +86,11 @@ export function fitTokenModel(samples: ReadonlyArray<{text: string, tokens: numb
     featureNames.forEach((name, i) => { model[name] = a[i][k] / a[i][i]; });
     return model;
 }
+
+/**
+ * The loaded model's own tokenizer, reached through a batched asynchronous call (the runtime process):
+ * packing counts every candidate with it in one round trip; a lone count, which cannot wait, estimates.
+ */
+export function modelTokenCounter(countMany: (texts: readonly string[]) => Promise<number[]>): TokenCounter {
+    return {count: (text) => estimateTokens(text), countMany, exact: true};
+}
