@@ -80,7 +80,10 @@ export async function packWithTokenizer(candidates: readonly Snippet[], options:
 
     const texts = candidates.map((s) => `// ${snippetLabel(display(s.path), s.startLine, s.endLine)}\n${s.text}\n`);
     if (!await countExactly(texts)) return pack(candidates, {...options, counter: estimatingCounter});
-    const cached: TokenCounter = {count: (t) => known.get(t) ?? counter.count(t), exact: true};
+    // Trims are guessed from the estimate scaled by the worst ratio seen on this batch, so a guess rarely falls
+    // short of the real count and the exact recount confirms it in one round.
+    const ratio = Math.max(1, ...texts.map((t) => known.get(t)! / Math.max(1, counter.count(t))));
+    const cached: TokenCounter = {count: (t) => known.get(t) ?? Math.ceil(counter.count(t) * ratio), exact: true};
     let result = pack(candidates, {...options, counter: cached});
     for (let round = 0; round < MAX_RECOUNT_ROUNDS; round++) {
         const rendered = result.snippets.map(renderSnippet);
