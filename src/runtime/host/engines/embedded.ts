@@ -63,6 +63,8 @@ class EmbeddedEngine implements Engine {
     private readonly chatFormat: ChatFormatter;
     private readonly drafterKind: DrafterKind;
     private currentCompletion: AbortController | undefined;
+    /** Aborted by dispose(): every request in flight stops within one decode step. */
+    private readonly disposing = new AbortController();
     private readonly totals = {requests: 0, generatedTokens: 0, draftedTokens: 0, acceptedTokens: 0, decodeMs: 0};
 
     constructor(
@@ -105,7 +107,7 @@ class EmbeddedEngine implements Engine {
         this.currentCompletion?.abort();
         const superseded = new AbortController();
         this.currentCompletion = superseded;
-        const signal = AbortSignal.any([control.signal, superseded.signal]);
+        const signal = AbortSignal.any([control.signal, superseded.signal, this.disposing.signal]);
         return this.run(this.completionLane, signal, () => {
             const budget = this.context.contextSize - params.maxTokens;
             return {
@@ -119,7 +121,7 @@ class EmbeddedEngine implements Engine {
     }
 
     chat(params: ChatParams, control: GenerationControl): Promise<GenerationResult> {
-        return this.run(this.chatLane, control.signal, () => {
+        return this.run(this.chatLane, AbortSignal.any([control.signal, this.disposing.signal]), () => {
             const prompt = this.chatFormat.render(params.messages, params.reasoning);
             return {promptTokens: prompt.tokens, maxTokens: params.maxTokens, stopTokens: prompt.stopTokens, stopStrings: prompt.stopStrings};
         }, control.onText);
@@ -134,7 +136,7 @@ class EmbeddedEngine implements Engine {
     }
 
     async dispose(): Promise<void> {
-        this.currentCompletion?.abort();
+        this.disposing.abort();
         await Promise.allSettled([this.completionLane.queue, this.chatLane.queue]);
         await this.context.dispose();
         await this.model.dispose();
