@@ -254,6 +254,18 @@ describe("embedded engine loading", function () {
         }
     });
 
+    it("stops the requests in flight when disposed", async function () {
+        const engine = await createEmbeddedEngine(params(), log);
+        let firstChunk!: () => void;
+        const started = new Promise<void>((resolve) => { firstChunk = resolve; });
+        const chat = engine.chat({messages: [{role: "user", content: "Explain everything."}], maxTokens: 6000, reasoning: false}, control(() => firstChunk()));
+        await started;
+        await engine.dispose();
+        const result = await chat;
+        assert.equal(result.stopReason, "cancelled");
+        assert.ok(result.stats.generatedTokens < 6000);
+    });
+
     it("reports a missing or broken model file as badModel, naming the file", async function () {
         const missing = path.join(os.tmpdir(), "hearth-no-such-model.gguf");
         await assert.rejects(createEmbeddedEngine(params({modelPath: missing}), log),
