@@ -25,7 +25,7 @@ function loadParams(overrides: Partial<LoadParams> = {}): LoadParams {
         maxDraftTokens: 8,
         contextSize: 2048,
         gpu: "off",
-        threads: 2,
+        threads: 0,
         ...overrides
     };
 }
@@ -215,11 +215,13 @@ describe("llama-server engine", function () {
     });
 
     it("kills the server on dispose", async function () {
+        const before = guardProcesses();
         const engine = await createLlamaServerEngine(loadParams({contextSize: 512}), log) as LlamaServerEngine;
         const pid = engine.pid;
         assert.ok(isRunning(pid));
         await engine.dispose();
         assert.ok(await waitUntil(() => !isRunning(pid), 5000), `llama-server ${pid} is still running after dispose`);
+        assert.ok(await waitUntil(() => guardProcesses().length === before.length, 5000), "the guard's watcher outlived the server");
     });
 
     it("does not outlive the runtime process, even one killed with SIGKILL", async function () {
@@ -258,7 +260,8 @@ describe("llama-server engine", function () {
         }
     });
 
-    it("reports the server's own output when it fails to start", async function () {
+    it("reports the server's own output when it fails to start, leaving no process behind", async function () {
+        const before = guardProcesses();
         // An MTP drafter is no model of its own: llama.cpp refuses to create a context for it.
         await assert.rejects(createLlamaServerEngine(loadParams({modelPath: testModelPath("gemma4-assistant")}), log), (error: unknown) => {
             assert.ok(error instanceof RuntimeError, String(error));
@@ -266,6 +269,7 @@ describe("llama-server engine", function () {
             assert.match(error.message, /Its last output:\n(.|\n)*failed to create.*context/);
             return true;
         });
+        assert.ok(await waitUntil(() => guardProcesses().length === before.length, 5000), `left behind: ${guardProcesses().join(", ")}`);
     });
 
     it("refuses a drafter the server cannot use, or runs plain under auto", async function () {
@@ -282,6 +286,17 @@ describe("llama-server engine", function () {
         }
     });
 });
+
+/** Live processes of our llama-server start-up guard (the server itself, or the watcher beside it). */
+function guardProcesses(): number[] {
+    return fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name)).map(Number).filter((pid) => {
+        try {
+            return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("llama-server-guard") && isRunning(pid);
+        } catch {
+            return false;
+        }
+    });
+}
 
 /** Whether every slot of the server is idle (GET /slots), polled until `timeoutMs`. */
 async function slotsIdle(baseUrl: string, timeoutMs: number): Promise<boolean> {

@@ -18,7 +18,8 @@ export interface LlamaServerProcessOptions {
 const STDERR_LINES_KEPT = 40;
 
 // `$$` in the subshell is the guard's pid, which `exec` hands to llama-server; fd 3 is the lifeline pipe.
-const GUARD_SCRIPT = `( read -r _ <&3; kill -TERM $$ 2>/dev/null ) & exec "$@" 3<&-`;
+// The watcher lets go of the output pipes, so only the server holds them.
+const GUARD_SCRIPT = `( read -r _ <&3; kill -TERM $$ ) >/dev/null 2>&1 & exec "$@" 3<&-`;
 
 export class LlamaServerProcess {
     readonly baseUrl: string;
@@ -63,7 +64,11 @@ export class LlamaServerProcess {
         };
         collect(child.stdout);
         collect(child.stderr);
-        const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+        // Whatever ends the server, closing the lifeline ends the guard's watcher too.
+        const exited = new Promise<void>((resolve) => child.once("exit", () => {
+            (child.stdio[3] as NodeJS.WritableStream & {destroy(): void} | null)?.destroy();
+            resolve();
+        }));
         const spawnFailed = new Promise<never>((_, reject) => child.once("error", (error) =>
             reject(new RuntimeError("engineFailed", `Could not start ${options.binary}: ${error.message}`))));
         const diedEarly = exited.then(() => {
@@ -115,8 +120,6 @@ export class LlamaServerProcess {
             this.child.kill("SIGKILL");
             await this.exited;
         }
-        // Lets the guard's watcher subshell read EOF and end too.
-        (this.child.stdio[3] as NodeJS.WritableStream | null)?.end();
     }
 
     private async waitForHealth(): Promise<void> {

@@ -6,7 +6,7 @@ import type {Llama, LlamaModel} from "node-llama-cpp";
  * more threads costs more than it saves (measured on the generated test models). Real models use every core
  * that is good for math.
  */
-const SINGLE_THREAD_MODEL_BYTES = 256 * 1024 * 1024;
+export const SINGLE_THREAD_MODEL_BYTES = 256 * 1024 * 1024;
 
 export function chooseThreads(requested: number, model: LlamaModel, llama: Llama): number {
     if (requested > 0) return Math.floor(requested);
