@@ -1,10 +1,10 @@
 // The extension host's side of the index worker: starts the thread, sends typed requests, and turns replies
 // back into promises. Imports no vscode, so tests and benchmarks use it as the extension does.
-import fs from "node:fs";
 import path from "node:path";
 import {Worker} from "node:worker_threads";
 import type {IndexOptions, IndexProgress} from "../types";
 import type {MethodName, WorkerEvent, WorkerMethods, WorkerRequest, WorkerResponse, WorkerStartData} from "./protocol";
+import {workerScript} from "../../workerScript";
 
 export interface WorkerClientOptions {
     /** Built worker script; default: dist/context-worker.js next to the bundle, else the TypeScript source. */
@@ -77,10 +77,5 @@ export class IndexWorkerClient {
 }
 
 export function defaultWorkerFile(): string {
-    const dir = path.dirname(__filename); // dist/ in the bundle, src/context/worker/ from source
-    const bundled = path.join(dir, "context-worker.js");
-    if (fs.existsSync(bundled)) return bundled;
-    const source = path.join(dir, "main.ts");
-    if (fs.existsSync(source)) return source;
-    throw new Error(`Hearth: the index worker script is missing (looked for ${bundled} and ${source})`);
+    return workerScript(path.dirname(__filename), "context-worker.js", "main.ts", "index worker");
 }

@@ -1,9 +1,9 @@
 // Parse helper threads for the first indexing of a workspace. The indexer hands a job to a helper with room,
 // and parses in its own thread while all helpers are busy; helpers stop when indexing ends.
-import fs from "node:fs";
 import path from "node:path";
 import {Worker} from "node:worker_threads";
 import type {FileJob, FileJobResult} from "../fileJob";
+import {workerScript} from "../../workerScript";
 
 /** Jobs queued per helper, so a helper never waits for the next one. */
 const depth = 2;
@@ -59,10 +59,5 @@ export class ParsePool {
 }
 
 function helperFile(): string {
-    const dir = path.dirname(__filename); // dist/ in the bundle, src/context/worker/ from source
-    const bundled = path.join(dir, "context-parser.js");
-    if (fs.existsSync(bundled)) return bundled;
-    const source = path.join(dir, "parseHelper.ts");
-    if (fs.existsSync(source)) return source;
-    throw new Error(`Hearth: the parse helper script is missing (looked for ${bundled} and ${source})`);
+    return workerScript(path.dirname(__filename), "context-parser.js", "parseHelper.ts", "parse helper");
 }

@@ -1,8 +1,8 @@
 // Runs discoverModels in a short-lived worker thread, so the header reads never block the caller's thread.
-import fs from "node:fs";
 import path from "node:path";
 import {Worker} from "node:worker_threads";
 import type {DiscoveredModel, DiscoverOptions} from "./discovery";
+import {workerScript} from "../../workerScript";
 
 export interface DiscoverOffThreadOptions extends Omit<DiscoverOptions, "signal"> {
     /** Built worker script; default: dist/models-discovery.js beside the bundle, else the TypeScript source. */
@@ -32,10 +32,5 @@ export function discoverModelsOffThread(options: DiscoverOffThreadOptions): Prom
 }
 
 export function defaultDiscoveryWorkerFile(): string {
-    const dir = path.dirname(__filename); // dist/ in the bundle, src/runtime/models/ from source
-    const bundled = path.join(dir, "models-discovery.js");
-    if (fs.existsSync(bundled)) return bundled;
-    const source = path.join(dir, "discoveryWorker.ts");
-    if (fs.existsSync(source)) return source;
-    throw new Error(`Hearth: the model discovery script is missing (looked for ${bundled} and ${source})`);
+    return workerScript(path.dirname(__filename), "models-discovery.js", "discoveryWorker.ts", "model discovery");
 }
