@@ -11,6 +11,7 @@ import type {CompleteParams, GenerationResult, LoadParams} from "../src/runtime/
 import type {Engine} from "../src/runtime/host/engines/types";
 import {createEmbeddedEngine} from "../src/runtime/host/engines/embedded";
 import {ensureTestModels, testModelPath} from "../test/support/testModels";
+import {measureMtp} from "./mtp";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const log = (level: string, message: string) => { if (level !== "info") console.error(`  [${level}] ${message}`); };
@@ -74,7 +75,9 @@ export default async function runtimeBenchmark(args: BenchArgs): Promise<Record<
     console.log(`  protocol overhead: ${overhead.pct === null ? overhead.note : `${overhead.pct.toFixed(2)}%`}`);
     await plain.dispose();
 
-    const mtp = await measureMtp(cases, reps);
+    const mtp = await measureMtp({reps, log: (line) => console.log(line)}).then(
+        (m) => ({speedup: m.mtp_speedup, acceptance: m.mtp_acceptance, identical: m.identical_output, note: undefined}),
+        (error: unknown) => ({speedup: null, acceptance: null, identical: undefined, note: `llama-server could not run MTP here: ${error instanceof Error ? error.message : String(error)}`}));
     console.log(`  mtp: ${mtp.note ?? `×${mtp.speedup!.toFixed(2)}, acceptance ${pct(mtp.acceptance!)}`}`);
 
     return {
@@ -183,49 +186,6 @@ async function bundleHost(): Promise<string> {
         target: "node20", external: ["vscode", "node-llama-cpp"], logLevel: "warning"
     });
     return outfile;
-}
-
-/** MTP through llama-server (gemma4-assistant drafting for gemma4-target) against the server's own plain decoding. */
-async function measureMtp(cases: Case[], reps: number): Promise<{speedup: number | null, acceptance: number | null, identical?: boolean, note?: string}> {
-    let createLlamaServerEngine;
-    try {
-        ({createLlamaServerEngine} = await import("../src/runtime/host/engines/llamaServer"));
-    } catch (error) {
-        return {speedup: null, acceptance: null, note: `llama-server engine unavailable: ${error instanceof Error ? error.message : String(error)}`};
-    }
-    const server: LoadParams = {
-        engine: "llamaServer", modelPath: testModelPath("gemma4-target"), drafterMode: "off", maxDraftTokens: 8,
-        contextSize: 8192, gpu: "off", threads: 1
-    };
-    let plain: Engine | undefined, mtp: Engine | undefined;
-    try {
-        plain = await createLlamaServerEngine(server, log);
-        mtp = await createLlamaServerEngine({...server, drafterMode: "mtp", drafterPath: testModelPath("gemma4-assistant")}, log);
-    } catch (error) {
-        await plain?.dispose();
-        return {speedup: null, acceptance: null, note: `llama-server could not run MTP here: ${error instanceof Error ? error.message : String(error)}`};
-    }
-    try {
-        const plainRuns: SpeedRun[] = [], mtpRuns: SpeedRun[] = [];
-        for (let rep = 0; rep < reps; rep++) {
-            const p = emptyRun(), m = emptyRun();
-            for (const c of cases) {
-                add(p, await plain.complete(c.params, {signal: new AbortController().signal, onText: quiet}));
-                add(m, await mtp.complete(c.params, {signal: new AbortController().signal, onText: quiet}));
-            }
-            plainRuns.push(finishRun(p));
-            mtpRuns.push(finishRun(m));
-            console.log(`  mtp rep ${rep + 1}: server plain ${p.tps.toFixed(1)} tok/s, mtp ${m.tps.toFixed(1)}`);
-        }
-        return {
-            speedup: median(mtpRuns.map((r) => r.tps)) / median(plainRuns.map((r) => r.tps)),
-            acceptance: sum(mtpRuns.map((r) => r.accepted)) / Math.max(1, sum(mtpRuns.map((r) => r.drafted))),
-            identical: mtpRuns.every((run) => run.texts.every((text, i) => text === plainRuns[0].texts[i]))
-        };
-    } finally {
-        await plain.dispose();
-        await mtp.dispose();
-    }
 }
 
 /** Empties a completion sequence's cache so a case is timed from its own prompt, not a previous case's. */

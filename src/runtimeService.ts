@@ -20,6 +20,7 @@ export class RuntimeService implements vscode.Disposable {
     private loadError: string | undefined;
     private loaded: string | undefined;
     private crashNoticeShown = false;
+    private readonly warnedEndpoints = new Set<string>();
     private readonly timer: NodeJS.Timeout;
     private readonly modelChanged = new vscode.EventEmitter<ModelInfo | undefined>();
     /** Fires after every (re)load, with the new model, or undefined when none could be loaded. */
@@ -67,6 +68,7 @@ export class RuntimeService implements vscode.Disposable {
             const model = await this.client.load(resolved);
             this.loadError = undefined;
             this.setModel(model);
+            if (model.engine === "openaiCompatible") this.warnRemote(resolved.endpoint?.url ?? model.modelPath);
             this.log.info(`Model ready: ${this.model!.modelPath} (${this.model!.engine}, drafter ${this.model!.drafter}, context ${this.model!.contextSize})`);
         } catch (error) {
             this.loaded = undefined;
@@ -94,6 +96,16 @@ export class RuntimeService implements vscode.Disposable {
         this.loadError = text;
         void vscode.window.showErrorMessage(text, "Select Model…", "Show Log")
             .then((choice) => choice === "Select Model…" ? vscode.commands.executeCommand("hearth.selectModel") : choice === "Show Log" ? this.log.show() : undefined);
+    }
+
+    /** Code leaves the machine only when the user configured an endpoint; say so once per endpoint, plainly. */
+    private warnRemote(url: string): void {
+        if (this.warnedEndpoints.has(url)) return;
+        this.warnedEndpoints.add(url);
+        void vscode.window.showWarningMessage(
+            `Hearth is using the remote endpoint ${url}: your code is sent there. Set "hearth.engine" to "embedded" to keep it on this machine.`,
+            "Open Settings"
+        ).then((choice) => { if (choice) void vscode.commands.executeCommand("workbench.action.openSettings", "hearth.engine"); });
     }
 
     private setModel(model: ModelInfo | undefined): void {
