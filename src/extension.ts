@@ -1,4 +1,5 @@
 // activate(): builds Hearth's object graph, registers every contribution, and disposes it all on deactivate.
+import os from "node:os";
 import * as vscode from "vscode";
 import {ChatViewProvider} from "./chat/chatView";
 import {OutputLog} from "./ui/outputLog";
@@ -40,13 +41,24 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
         vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chatView, {webviewOptions: {retainContextWhenHidden: true}}),
         vscode.commands.registerCommand("hearth.showRuntimeLog", () => log.show()),
         vscode.commands.registerCommand("hearth.toggleInlineCompletions", toggleInlineCompletions),
-        registerModelPicker({log}),
         ...pendingCommands.map(([command, capability]) => vscode.commands.registerCommand(command, () => notBuiltYet(capability, log)))
     );
     const contextService = new ContextService(context, log);
-    const runtime = new RuntimeService(context.extensionUri, log, createLoadResolver());
+    // The default model fits this machine's RAM and, where the runtime finds a GPU, its VRAM.
+    const vram = () => runtime.vram(readConfig().runtime.gpu).catch(() => undefined);
+    const runtime: RuntimeService = new RuntimeService(context.extensionUri, log, createLoadResolver({
+        memory: async () => {
+            const gpu = await vram();
+            return {
+                totalRamBytes: os.totalmem(),
+                freeRamBytes: os.freemem(),
+                ...(gpu ? {totalVramBytes: gpu.totalBytes, freeVramBytes: gpu.freeBytes, unifiedMemory: gpu.unifiedMemory} : {})
+            };
+        }
+    }));
     let settle: NodeJS.Timeout | undefined;
     context.subscriptions.push(
+        registerModelPicker({log, vram}),
         contextService,
         runtime,
         onConfigChange((config) => {

@@ -78,6 +78,13 @@ export class RuntimeService implements vscode.Disposable {
         this.statusBar.update(this.client.state, this.model);
     }
 
+    /** The GPU memory the runtime process sees (it alone may load the native library); undefined on CPU-only machines. */
+    async vram(gpu: HearthConfig["runtime"]["gpu"]): Promise<{totalBytes: number, freeBytes: number, unifiedMemory: boolean} | undefined> {
+        const machine = await this.client.request("machine", {gpu});
+        if (machine.gpu === false || machine.vramTotalBytes === 0) return undefined;
+        return {totalBytes: machine.vramTotalBytes, freeBytes: machine.vramFreeBytes, unifiedMemory: machine.unifiedMemory};
+    }
+
     async restart(): Promise<void> {
         this.crashNoticeShown = false;
         try {

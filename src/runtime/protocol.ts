@@ -87,6 +87,17 @@ export interface RuntimeStatus {
     totals: {requests: number, generatedTokens: number, draftedTokens: number, acceptedTokens: number, decodeMs: number};
 }
 
+/** What the runtime process sees of the machine's accelerators: only it may load the native library. */
+export interface MachineInfo {
+    /** The backend llama.cpp picked ("cuda", "vulkan", "metal"), or false for CPU only. */
+    gpu: string | false;
+    gpuDevices: string[];
+    vramTotalBytes: number;
+    vramFreeBytes: number;
+    /** Apple silicon and other unified-memory machines: VRAM and RAM are the same memory. */
+    unifiedMemory: boolean;
+}
+
 /** Every request method with its parameters, its final result and the chunks it streams before it. */
 export interface Methods {
     load: {params: LoadParams, result: ModelInfo, chunk: never};
@@ -94,6 +105,7 @@ export interface Methods {
     chat: {params: ChatParams, result: GenerationResult, chunk: TextChunk};
     tokenCount: {params: {texts: string[]}, result: {counts: number[]}, chunk: never};
     status: {params: Record<string, never>, result: RuntimeStatus, chunk: never};
+    machine: {params: {gpu: LoadParams["gpu"]}, result: MachineInfo, chunk: never};
 }
 export type Method = keyof Methods;
 

@@ -80,6 +80,15 @@ describe("runtime process with the embedded engine", function () {
         assert.equal((await client.status()).model?.modelPath, testModelPath("gemma4-target"));
     });
 
+    it("reports the machine's accelerators from the runtime process, before any model is loaded", async () => {
+        client = new RuntimeClient({hostPath, log: silentLogger});
+        const off = await client.request("machine", {gpu: "off"});
+        assert.deepEqual(off, {gpu: false, gpuDevices: [], vramTotalBytes: 0, vramFreeBytes: 0, unifiedMemory: false});
+        const auto = await client.request("machine", {gpu: "auto"});
+        if (auto.gpu === false) assert.equal(auto.vramTotalBytes, 0);
+        else assert.ok(auto.vramTotalBytes > 0 && auto.vramFreeBytes <= auto.vramTotalBytes && auto.gpuDevices.length > 0);
+    });
+
     it("refuses bad model files by name before loading them, and keeps running", async () => {
         client = new RuntimeClient({hostPath, log: silentLogger});
         await client.start();

@@ -2,12 +2,14 @@
 // is written to stderr (the client keeps the tail for the user) and ends the process, so the client restarts it.
 import {RuntimeHost} from "./runtimeHost";
 import {createEngine} from "./engines/index";
+import {describeMachine} from "./machine";
 import type {HostMessage} from "../protocol";
 
 const host = new RuntimeHost(
     (message: HostMessage) => { if (process.connected) process.send?.(message); },
     createEngine,
-    (code) => process.exit(code)
+    (code) => process.exit(code),
+    describeMachine
 );
 
 process.on("message", (message) => host.receive(message));

@@ -3,7 +3,7 @@
 // on), chat requests queue behind each other, and neither lane ever waits for the other.
 import {
     PROTOCOL_VERSION, RuntimeError, isClientMessage,
-    type ClientMessage, type HostMessage, type LoadParams, type Methods
+    type ClientMessage, type HostMessage, type LoadParams, type MachineInfo, type Methods
 } from "../protocol";
 import type {Engine, EngineFactory, GenerationControl} from "./engines/types";
 
@@ -23,7 +23,8 @@ export class RuntimeHost {
     constructor(
         private readonly send: (message: HostMessage) => void,
         private readonly createEngine: EngineFactory,
-        private readonly exit: (code: number) => void
+        private readonly exit: (code: number) => void,
+        private readonly describeMachine: (gpu: LoadParams["gpu"]) => Promise<MachineInfo>
     ) {}
 
     receive(message: unknown): void {
@@ -74,6 +75,8 @@ export class RuntimeHost {
                 return {counts: await this.loadedEngine().tokenCount((params as Methods["tokenCount"]["params"]).texts)};
             case "status":
                 return this.loadedEngine().status();
+            case "machine":
+                return this.describeMachine((params as Methods["machine"]["params"]).gpu);
             default:
                 throw new RuntimeError("invalidRequest", `Unknown method "${String(method)}".`);
         }
