@@ -30,7 +30,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
         if (message.type === "ready") {
             this.webviewReady = true;
             this.ready.fire();
-            this.post({type: "status", text: "Chat answers arrive with the chat feature; the model runtime is being built."});
+            this.post({type: "status", text: "Chat about your codebase is not available yet in this version of Hearth."});
         }
     }
 
