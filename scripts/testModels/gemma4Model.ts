@@ -4,7 +4,8 @@
 import {GgmlType} from "../../src/runtime/models/gguf/constants";
 import type {LogitTable} from "./bigrams";
 import {GgufWriter, kv} from "./gguf";
-import {f32Bytes, filledF32, randomF16, zerosF16} from "./tensorData";
+import {f32Bytes, filledF32} from "./tensorData";
+import {fileTypeOf, matrixFills, type WeightType} from "./quantize";
 import type {Vocab} from "./tokenizer";
 import {writeTokenizerMetadata} from "./vocabularies";
 import {normedOneHot, oneHotEmbedding, tableOutputMatrix} from "./weights";
@@ -21,6 +22,8 @@ export interface Gemma4Dims {
     nEmbdPerLayer: number;
     slidingWindow: number;
     contextLength: number;
+    /** Type of the attention, FFN and per-layer-input matrices (the embedding and output table stay F16). */
+    weightType: WeightType;
 }
 
 export const GEMMA4_RMS_EPS = 1e-6;
@@ -29,7 +32,7 @@ export const GEMMA4_SOFTCAP = 30;
 export const GEMMA4_PARTIAL_ROTARY = 0.25;
 
 /** Keys shared by gemma4 and gemma4-assistant (attention geometry and RoPE). */
-export function writeGemma4AttentionKeys(w: GgufWriter, arch: string, dims: Omit<Gemma4Dims, "nEmbdPerLayer">): void {
+export function writeGemma4AttentionKeys(w: GgufWriter, arch: string, dims: Omit<Gemma4Dims, "nEmbdPerLayer" | "weightType">): void {
     w.set(`${arch}.context_length`, kv.u32(dims.contextLength))
         .set(`${arch}.embedding_length`, kv.u32(dims.nEmbd))
         .set(`${arch}.block_count`, kv.u32(dims.swaPattern.length))
@@ -66,19 +69,20 @@ export function buildGemma4Model(name: string, vocab: Vocab, table: LogitTable, 
     const w = new GgufWriter();
     w.set("general.architecture", kv.str("gemma4"))
         .set("general.name", kv.str(name))
-        .set("general.file_type", kv.u32(1));
+        .set("general.file_type", kv.u32(fileTypeOf(dims.weightType)));
     writeGemma4AttentionKeys(w, "gemma4", dims);
     w.set("gemma4.embedding_length_per_layer_input", kv.u32(nPl))
         .set("gemma4.final_logit_softcapping", kv.f32(GEMMA4_SOFTCAP));
     writeTokenizerMetadata(w, "gemma4", vocab);
 
-    const f16 = GgmlType.F16, f32 = GgmlType.F32;
+    const f16 = GgmlType.F16, f32 = GgmlType.F32, wt = dims.weightType;
+    const {random, zeros} = matrixFills(wt);
     const ones = (n: number) => () => filledF32(n, 1);
     // Gemma scales input embeddings by sqrt(n_embd); the final RMS norm then sees sqrt(n_embd)·e_t.
     const scale = normedOneHot(Math.sqrt(nEmbd), nEmbd, GEMMA4_RMS_EPS);
     w.addTensor({name: "token_embd.weight", dims: [nEmbd, V], type: f16, data: () => oneHotEmbedding(V, nEmbd)})
-        .addTensor({name: "per_layer_token_embd.weight", dims: [nPl * nLayer, V], type: f16, data: () => randomF16(nPl * nLayer * V, seed * 100 + 90)})
-        .addTensor({name: "per_layer_model_proj.weight", dims: [nEmbd, nPl * nLayer], type: f16, data: () => randomF16(nEmbd * nPl * nLayer, seed * 100 + 91)})
+        .addTensor({name: "per_layer_token_embd.weight", dims: [nPl * nLayer, V], type: wt, data: () => random(nPl * nLayer * V, seed * 100 + 90)})
+        .addTensor({name: "per_layer_model_proj.weight", dims: [nEmbd, nPl * nLayer], type: wt, data: () => random(nEmbd * nPl * nLayer, seed * 100 + 91)})
         .addTensor({name: "per_layer_proj_norm.weight", dims: [nPl], type: f32, data: ones(nPl)})
         .addTensor({name: "rope_freqs.weight", dims: [dims.headDimFull / 2], type: f32, data: () => ropeFreqs(dims.headDimFull)});
     for (let i = 0; i < nLayer; i++) {
@@ -86,20 +90,20 @@ export function buildGemma4Model(name: string, vocab: Vocab, table: LogitTable, 
         const s = seed * 100 + i * 10;
         const hd = dims.swaPattern[i] ? dims.headDimSwa : dims.headDimFull;
         w.addTensor({name: `${p}.attn_norm.weight`, dims: [nEmbd], type: f32, data: ones(nEmbd)})
-            .addTensor({name: `${p}.attn_q.weight`, dims: [nEmbd, hd * nHead], type: f16, data: () => randomF16(nEmbd * hd * nHead, s + 1)})
-            .addTensor({name: `${p}.attn_k.weight`, dims: [nEmbd, hd * nHeadKv], type: f16, data: () => randomF16(nEmbd * hd * nHeadKv, s + 2)})
-            .addTensor({name: `${p}.attn_v.weight`, dims: [nEmbd, hd * nHeadKv], type: f16, data: () => randomF16(nEmbd * hd * nHeadKv, s + 3)})
+            .addTensor({name: `${p}.attn_q.weight`, dims: [nEmbd, hd * nHead], type: wt, data: () => random(nEmbd * hd * nHead, s + 1)})
+            .addTensor({name: `${p}.attn_k.weight`, dims: [nEmbd, hd * nHeadKv], type: wt, data: () => random(nEmbd * hd * nHeadKv, s + 2)})
+            .addTensor({name: `${p}.attn_v.weight`, dims: [nEmbd, hd * nHeadKv], type: wt, data: () => random(nEmbd * hd * nHeadKv, s + 3)})
             .addTensor({name: `${p}.attn_q_norm.weight`, dims: [hd], type: f32, data: ones(hd)})
             .addTensor({name: `${p}.attn_k_norm.weight`, dims: [hd], type: f32, data: ones(hd)})
-            .addTensor({name: `${p}.attn_output.weight`, dims: [hd * nHead, nEmbd], type: f16, data: () => zerosF16(hd * nHead * nEmbd)})
+            .addTensor({name: `${p}.attn_output.weight`, dims: [hd * nHead, nEmbd], type: wt, data: () => zeros(hd * nHead * nEmbd)})
             .addTensor({name: `${p}.post_attention_norm.weight`, dims: [nEmbd], type: f32, data: ones(nEmbd)})
             .addTensor({name: `${p}.ffn_norm.weight`, dims: [nEmbd], type: f32, data: ones(nEmbd)})
-            .addTensor({name: `${p}.ffn_gate.weight`, dims: [nEmbd, nFf], type: f16, data: () => randomF16(nEmbd * nFf, s + 4)})
-            .addTensor({name: `${p}.ffn_up.weight`, dims: [nEmbd, nFf], type: f16, data: () => randomF16(nEmbd * nFf, s + 5)})
-            .addTensor({name: `${p}.ffn_down.weight`, dims: [nFf, nEmbd], type: f16, data: () => zerosF16(nFf * nEmbd)})
+            .addTensor({name: `${p}.ffn_gate.weight`, dims: [nEmbd, nFf], type: wt, data: () => random(nEmbd * nFf, s + 4)})
+            .addTensor({name: `${p}.ffn_up.weight`, dims: [nEmbd, nFf], type: wt, data: () => random(nEmbd * nFf, s + 5)})
+            .addTensor({name: `${p}.ffn_down.weight`, dims: [nFf, nEmbd], type: wt, data: () => zeros(nFf * nEmbd)})
             .addTensor({name: `${p}.post_ffw_norm.weight`, dims: [nEmbd], type: f32, data: ones(nEmbd)})
-            .addTensor({name: `${p}.inp_gate.weight`, dims: [nEmbd, nPl], type: f16, data: () => randomF16(nEmbd * nPl, s + 6)})
-            .addTensor({name: `${p}.proj.weight`, dims: [nPl, nEmbd], type: f16, data: () => zerosF16(nPl * nEmbd)})
+            .addTensor({name: `${p}.inp_gate.weight`, dims: [nEmbd, nPl], type: wt, data: () => random(nEmbd * nPl, s + 6)})
+            .addTensor({name: `${p}.proj.weight`, dims: [nPl, nEmbd], type: wt, data: () => zeros(nPl * nEmbd)})
             .addTensor({name: `${p}.post_norm.weight`, dims: [nEmbd], type: f32, data: ones(nEmbd)})
             .addTensor({name: `${p}.layer_output_scale.weight`, dims: [1], type: f32, data: ones(1)});
     }

@@ -2,6 +2,7 @@
 import {createHash} from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import {GgmlType} from "../../src/runtime/models/gguf/constants";
 import {vocabFingerprint} from "../../src/runtime/models/gguf/modelFacts";
 import {agreementShare, choosePerturbedRows, countBigrams, draftTable, greedyContinuation, targetTable, type BigramStats, type LogitTable} from "./bigrams";
 import {loadCorpus, CORPUS_FILES, CORPUS_PACKAGE, CORPUS_PACKAGE_VERSION} from "./corpus";
@@ -26,9 +27,20 @@ const EVALUATION_TOKENS = 256;
 const TARGET_MARGIN = 0.75;
 const LOGIT_FLOOR = -30;
 const DRAFT = {sharpness: 3, margin: 6, floor: -60};
+/**
+ * Type of the targets' attention/FFN/per-layer matrices. Speculation pays when a batch of k tokens costs little more
+ * than one, as on a real quantized model on a CPU, where one token's cost is streaming the weights from memory.
+ * These targets are small, so their weights must be wide for one token's cost to be memory time: measured on one
+ * thread (bench/batchCost.ts), cost(9 tokens)/cost(1) is 3.6–3.9 with F32, 4.0–4.6 with BF16, 4.8–6.5 with F16,
+ * 5.1–5.5 with Q8_0 and 5.1–5.8 with Q4_0 (ggml's integer kernels are fast, so quantized weights shrink the
+ * memory time more than the per-token compute). Drafts stay F16: their cost next to the target's is what it is.
+ */
+const TARGET_WEIGHTS = GgmlType.F32;
 
 export interface GenerateOptions {
     force?: boolean;
+    /** Where to write the models and models.json (default MODELS_DIR); `npm run models -- --dir PATH`. */
+    dir?: string;
     log?: (line: string) => void;
 }
 
@@ -46,20 +58,20 @@ function generatorHash(corpusSha: string): string {
     return hash.digest("hex");
 }
 
-export function readManifest(): TestModelsManifest | undefined {
+export function readManifest(dir = MODELS_DIR): TestModelsManifest | undefined {
     try {
-        return JSON.parse(fs.readFileSync(MANIFEST_PATH, "utf8")) as TestModelsManifest;
+        return JSON.parse(fs.readFileSync(path.join(dir, "models.json"), "utf8")) as TestModelsManifest;
     } catch {
         return undefined;
     }
 }
 
-function upToDate(manifest: TestModelsManifest | undefined, hash: string): manifest is TestModelsManifest {
+function upToDate(manifest: TestModelsManifest | undefined, hash: string, dir: string): manifest is TestModelsManifest {
     if (manifest?.formatVersion !== 1 || manifest.generatorHash !== hash) return false;
     return MODEL_NAMES.every((name) => {
         const entry = manifest.models[name];
         try {
-            return entry !== undefined && fs.statSync(path.join(MODELS_DIR, entry.file)).size === entry.bytes;
+            return entry !== undefined && fs.statSync(path.join(dir, entry.file)).size === entry.bytes;
         } catch {
             return false;
         }
@@ -68,15 +80,17 @@ function upToDate(manifest: TestModelsManifest | undefined, hash: string): manif
 
 export function generateTestModels(options: GenerateOptions = {}): GenerateResult {
     const log = options.log ?? (() => {});
+    const dir = options.dir ?? MODELS_DIR;
+    const manifestPath = path.join(dir, "models.json");
     const started = performance.now();
     const corpus = loadCorpus(REPO_ROOT);
     const hash = generatorHash(corpus.sha256);
-    const existing = readManifest();
-    if (!options.force && upToDate(existing, hash)) {
-        log(`test models are up to date (${MODELS_DIR})`);
+    const existing = readManifest(dir);
+    if (!options.force && upToDate(existing, hash, dir)) {
+        log(`test models are up to date (${dir})`);
         return {manifest: existing, regenerated: false};
     }
-    fs.mkdirSync(MODELS_DIR, {recursive: true});
+    fs.mkdirSync(dir, {recursive: true});
     const corpusText = corpus.documents.map((d) => d.text).join("\n");
 
     const families = {} as Record<VocabFamily, {vocab: Vocab, encoder: BpeEncoder, sequences: number[][], stats: BigramStats, target: LogitTable}>;
@@ -128,18 +142,18 @@ export function generateTestModels(options: GenerateOptions = {}): GenerateResul
 
     const builds: {name: ModelName, role: ModelEntry["role"], vocab: VocabFamily, draftFor?: ModelName, table: LogitTable, agreement?: ExpectedAgreement, build: () => GgufWriter}[] = [
         {name: "llama-target", role: "target", vocab: "llama", table: llama.target,
-            build: () => buildLlamaModel("Hearth test llama target", llama.vocab, llama.target, {nEmbd: 1024, nLayer: 4, nHead: 8, nHeadKv: 4, nFf: 2048, contextLength: 8192}, 1)},
+            build: () => buildLlamaModel("Hearth test llama target", llama.vocab, llama.target, {nEmbd: 1024, nLayer: 4, nHead: 8, nHeadKv: 4, nFf: 2048, contextLength: 8192, weightType: TARGET_WEIGHTS}, 1)},
         {name: "llama-draft", role: "draft", vocab: "llama", draftFor: "llama-target", table: llamaDraft.table, agreement: llamaDraft.agreement,
-            build: () => buildLlamaModel("Hearth test llama draft", llama.vocab, llamaDraft.table, {nEmbd: 1024, nLayer: 1, nHead: 8, nHeadKv: 2, nFf: 512, contextLength: 8192}, 2)},
+            build: () => buildLlamaModel("Hearth test llama draft", llama.vocab, llamaDraft.table, {nEmbd: 1024, nLayer: 1, nHead: 8, nHeadKv: 2, nFf: 512, contextLength: 8192, weightType: GgmlType.F16}, 2)},
         {name: "gemma4-target", role: "target", vocab: "gemma4", table: gemma.target,
             build: () => buildGemma4Model("Hearth test Gemma 4 target", gemma.vocab, gemma.target, {
                 nEmbd: 1536, swaPattern: [true, true, true, false], nHead: 8, nHeadKv: 2, headDimFull: 256, headDimSwa: 128,
-                nFf: 1536, nEmbdPerLayer: 128, slidingWindow: 512, contextLength: 8192
+                nFf: 1536, nEmbdPerLayer: 128, slidingWindow: 512, contextLength: 8192, weightType: TARGET_WEIGHTS
             }, 3)},
         {name: "gemma4-draft", role: "draft", vocab: "gemma4", draftFor: "gemma4-target", table: gemmaDraft.table, agreement: gemmaDraft.agreement,
             build: () => buildGemma4Model("Hearth test Gemma 4 draft", gemma.vocab, gemmaDraft.table, {
                 nEmbd: 1024, swaPattern: [true, false], nHead: 4, nHeadKv: 1, headDimFull: 256, headDimSwa: 128,
-                nFf: 512, nEmbdPerLayer: 64, slidingWindow: 512, contextLength: 8192
+                nFf: 512, nEmbdPerLayer: 64, slidingWindow: 512, contextLength: 8192, weightType: GgmlType.F16
             }, 4)},
         {name: "gemma4-assistant", role: "mtp-drafter", vocab: "gemma4", draftFor: "gemma4-target", table: assistant.table, agreement: assistant.agreement,
             build: () => buildGemma4AssistantModel("Hearth test Gemma 4 assistant", gemma.vocab, assistant.table, {
@@ -154,7 +168,7 @@ export function generateTestModels(options: GenerateOptions = {}): GenerateResul
         const writer = spec.build();
         validateModel(writer);
         const file = `${spec.name}.gguf`;
-        const bytes = writer.write(path.join(MODELS_DIR, file));
+        const bytes = writer.write(path.join(dir, file));
         const arch = (writer.get("general.architecture") as {value: ModelEntry["architecture"]}).value;
         const u32 = (key: string) => (writer.get(`${arch}.${key}`) as {value: number}).value;
         models[spec.name] = {
@@ -181,9 +195,9 @@ export function generateTestModels(options: GenerateOptions = {}): GenerateResul
         evaluation: {document: EVALUATION_DOCUMENT, byVocab: evaluation},
         models
     };
-    const temporary = `${MANIFEST_PATH}.${process.pid}.tmp`;
+    const temporary = `${manifestPath}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, JSON.stringify(manifest, null, 1) + "\n");
-    fs.renameSync(temporary, MANIFEST_PATH);
-    log(`wrote ${MODELS_DIR} in ${manifest.generationMs} ms`);
+    fs.renameSync(temporary, manifestPath);
+    log(`wrote ${dir} in ${manifest.generationMs} ms`);
     return {manifest, regenerated: true};
 }

@@ -2,7 +2,7 @@
 // produced one tensor at a time (so a 100 MB model never sits in memory twice).
 import fs from "node:fs";
 import {
-    GGUF_DEFAULT_ALIGNMENT, GGUF_MAGIC, GGUF_WRITE_VERSION, GgmlType, GgufValueType, alignUp, ggmlTensorBytes
+    GGML_TYPE_LAYOUT, GGUF_DEFAULT_ALIGNMENT, GGUF_MAGIC, GGUF_WRITE_VERSION, GgmlType, GgufValueType, alignUp, ggmlTensorBytes
 } from "../../src/runtime/models/gguf/constants";
 
 export type MetadataValue =
@@ -32,7 +32,8 @@ export interface TensorSpec {
     name: string;
     /** ggml order: dims[0] is the contiguous dimension (a matrix {n_in, n_out} stores n_out rows of n_in). */
     dims: number[];
-    type: GgmlType.F32 | GgmlType.F16;
+    /** Block-quantized types need dims[0] to be a multiple of their block (32 values). */
+    type: GgmlType.F32 | GgmlType.F16 | GgmlType.BF16 | GgmlType.Q8_0 | GgmlType.Q4_0;
     /** Produces the tensor's bytes, exactly byteSize long; called once, while the file is written. */
     data: () => Uint8Array;
 }
@@ -59,6 +60,10 @@ export class GgufWriter {
         if (this.tensors.some((t) => t.name === spec.name)) throw new Error(`tensor ${spec.name} added twice`);
         if (spec.dims.length === 0 || spec.dims.length > 4 || spec.dims.some((d) => !Number.isInteger(d) || d <= 0)) {
             throw new Error(`tensor ${spec.name} has bad dims [${spec.dims.join(", ")}]`);
+        }
+        const blockSize = GGML_TYPE_LAYOUT[spec.type].blockSize;
+        if (spec.dims[0] % blockSize !== 0) {
+            throw new Error(`tensor ${spec.name}: rows of ${spec.dims[0]} do not split into ${GgmlType[spec.type]} blocks of ${blockSize}`);
         }
         this.tensors.push(spec);
         return this;

@@ -2,7 +2,8 @@
 import {GgmlType} from "../../src/runtime/models/gguf/constants";
 import type {LogitTable} from "./bigrams";
 import {GgufWriter, kv} from "./gguf";
-import {filledF32, randomF16, zerosF16} from "./tensorData";
+import {filledF32} from "./tensorData";
+import {fileTypeOf, matrixFills, type WeightType} from "./quantize";
 import {writeTokenizerMetadata} from "./vocabularies";
 import type {Vocab} from "./tokenizer";
 import {normedOneHot, oneHotEmbedding, tableOutputMatrix} from "./weights";
@@ -14,6 +15,8 @@ export interface LlamaDims {
     nHeadKv: number;
     nFf: number;
     contextLength: number;
+    /** Type of the attention and FFN matrices (the embedding and output table stay F16). */
+    weightType: WeightType;
 }
 
 const RMS_EPS = 1e-5;
@@ -26,7 +29,7 @@ export function buildLlamaModel(name: string, vocab: Vocab, table: LogitTable, d
     const w = new GgufWriter();
     w.set("general.architecture", kv.str("llama"))
         .set("general.name", kv.str(name))
-        .set("general.file_type", kv.u32(1))
+        .set("general.file_type", kv.u32(fileTypeOf(dims.weightType)))
         .set("llama.context_length", kv.u32(dims.contextLength))
         .set("llama.embedding_length", kv.u32(nEmbd))
         .set("llama.block_count", kv.u32(nLayer))
@@ -39,21 +42,22 @@ export function buildLlamaModel(name: string, vocab: Vocab, table: LogitTable, d
         .set("llama.vocab_size", kv.u32(V));
     writeTokenizerMetadata(w, "llama", vocab);
 
-    const f16 = GgmlType.F16, f32 = GgmlType.F32;
+    const f16 = GgmlType.F16, f32 = GgmlType.F32, wt = dims.weightType;
+    const {random, zeros} = matrixFills(wt);
     const scale = normedOneHot(1, nEmbd, RMS_EPS);
     w.addTensor({name: "token_embd.weight", dims: [nEmbd, V], type: f16, data: () => oneHotEmbedding(V, nEmbd)});
     for (let i = 0; i < nLayer; i++) {
         const p = `blk.${i}`;
         const s = seed * 100 + i * 10;
         w.addTensor({name: `${p}.attn_norm.weight`, dims: [nEmbd], type: f32, data: () => filledF32(nEmbd, 1)})
-            .addTensor({name: `${p}.attn_q.weight`, dims: [nEmbd, nEmbd], type: f16, data: () => randomF16(nEmbd * nEmbd, s + 1)})
-            .addTensor({name: `${p}.attn_k.weight`, dims: [nEmbd, headDim * nHeadKv], type: f16, data: () => randomF16(nEmbd * headDim * nHeadKv, s + 2)})
-            .addTensor({name: `${p}.attn_v.weight`, dims: [nEmbd, headDim * nHeadKv], type: f16, data: () => randomF16(nEmbd * headDim * nHeadKv, s + 3)})
-            .addTensor({name: `${p}.attn_output.weight`, dims: [nEmbd, nEmbd], type: f16, data: () => zerosF16(nEmbd * nEmbd)})
+            .addTensor({name: `${p}.attn_q.weight`, dims: [nEmbd, nEmbd], type: wt, data: () => random(nEmbd * nEmbd, s + 1)})
+            .addTensor({name: `${p}.attn_k.weight`, dims: [nEmbd, headDim * nHeadKv], type: wt, data: () => random(nEmbd * headDim * nHeadKv, s + 2)})
+            .addTensor({name: `${p}.attn_v.weight`, dims: [nEmbd, headDim * nHeadKv], type: wt, data: () => random(nEmbd * headDim * nHeadKv, s + 3)})
+            .addTensor({name: `${p}.attn_output.weight`, dims: [nEmbd, nEmbd], type: wt, data: () => zeros(nEmbd * nEmbd)})
             .addTensor({name: `${p}.ffn_norm.weight`, dims: [nEmbd], type: f32, data: () => filledF32(nEmbd, 1)})
-            .addTensor({name: `${p}.ffn_gate.weight`, dims: [nEmbd, nFf], type: f16, data: () => randomF16(nEmbd * nFf, s + 4)})
-            .addTensor({name: `${p}.ffn_up.weight`, dims: [nEmbd, nFf], type: f16, data: () => randomF16(nEmbd * nFf, s + 5)})
-            .addTensor({name: `${p}.ffn_down.weight`, dims: [nFf, nEmbd], type: f16, data: () => zerosF16(nFf * nEmbd)});
+            .addTensor({name: `${p}.ffn_gate.weight`, dims: [nEmbd, nFf], type: wt, data: () => random(nEmbd * nFf, s + 4)})
+            .addTensor({name: `${p}.ffn_up.weight`, dims: [nEmbd, nFf], type: wt, data: () => random(nEmbd * nFf, s + 5)})
+            .addTensor({name: `${p}.ffn_down.weight`, dims: [nFf, nEmbd], type: wt, data: () => zeros(nFf * nEmbd)});
     }
     w.addTensor({name: "output_norm.weight", dims: [nEmbd], type: f32, data: () => filledF32(nEmbd, 1)})
         .addTensor({name: "output.weight", dims: [nEmbd, V], type: f16, data: () => tableOutputMatrix(table, nEmbd, scale)});

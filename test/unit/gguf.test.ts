@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import {ByteBuilder, GgufWriter, kv} from "../../scripts/testModels/gguf";
 import {f32Bytes, fromHalf, randomF16, toHalf} from "../../scripts/testModels/tensorData";
+import {dequantizeQ4_0, dequantizeQ8_0, quantizeQ4_0, quantizeQ8_0, randomQuantized} from "../../scripts/testModels/quantize";
 import {
     GGUF_MAGIC, GgmlType, GgufFormatError, GgufValueType, assertUsableAsDrafter, assertUsableAsMainModel, getArray, getInteger,
     getNumber, getString, modelFactsFromHeader, readGgufHeaderFromBuffer, readGgufHeaderFromFile, readModelFacts,
@@ -247,5 +248,88 @@ describe("GGUF writer and reader", () => {
             }
         }
         assert.ok(refused > 0);
+    });
+});
+
+describe("GGUF quantized tensor types (Q8_0, Q4_0)", () => {
+    let qdir: string;
+    before(() => { qdir = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-gguf-q-")); });
+    after(() => fs.rmSync(qdir, {recursive: true, force: true}));
+
+    it("quantizes Q8_0 as ggml does: f16 scale amax/127, then 32 int8 rounded half away from zero", () => {
+        // amax 63.5 gives d = 0.5 exactly; ±0.25 sit halfway between quants and must round away from zero.
+        const values = Float32Array.from({length: 32}, (_, j) => [63.5, -63.5, 0.25, -0.25, 0, 1, -1.5][j] ?? (j - 16) * 0.5);
+        const bytes = quantizeQ8_0(values);
+        assert.equal(bytes.byteLength, 34);
+        assert.equal(bytes[0] | (bytes[1] << 8), toHalf(0.5));
+        const quants = [...new Int8Array(bytes.buffer, 2, 32)];
+        assert.deepEqual(quants.slice(0, 7), [127, -127, 1, -1, 0, 2, -3]);
+        assert.deepEqual(quants.slice(7), Array.from({length: 25}, (_, i) => (i + 7 - 16)));
+        const back = dequantizeQ8_0(bytes);
+        values.forEach((v, j) => assert.ok(Math.abs(back[j] - v) <= 0.25, `value ${j}: ${v} came back as ${back[j]}`));
+        assert.deepEqual([...dequantizeQ8_0(quantizeQ8_0(new Float32Array(64)))], new Array(64).fill(0));
+    });
+
+    it("quantizes Q4_0 as ggml does: scale max/−8, element j in the low nibble and j+16 in the high nibble of byte j", () => {
+        // The largest magnitude is −4, so d = 0.5 and a value v becomes the nibble trunc(v/0.5 + 8.5), at most 15.
+        const values = Float32Array.from({length: 32}, (_, j) => j === 0 ? -4 : j === 16 ? 3.5 : j === 17 ? 3.9 : j === 1 ? 0.2 : 0);
+        const bytes = quantizeQ4_0(values);
+        assert.equal(bytes.byteLength, 18);
+        assert.equal(bytes[0] | (bytes[1] << 8), toHalf(0.5));
+        assert.equal(bytes[2], 0 | (15 << 4), "element 0 → nibble 0, element 16 → nibble 15");
+        assert.equal(bytes[3], 8 | (15 << 4), "element 1 (0.2) → nibble 8, element 17 (3.9) clamps to 15");
+        for (let j = 2; j < 16; j++) assert.equal(bytes[2 + j], 0x88, `byte ${j} holds two zeros`);
+        const back = dequantizeQ4_0(bytes);
+        assert.equal(back[0], -4);
+        assert.equal(back[16], 3.5);
+        assert.equal(back[17], 3.5);
+        assert.equal(back[5], 0);
+    });
+
+    it("refuses to quantize a length that is not whole blocks", () => {
+        assert.throws(() => quantizeQ8_0(new Float32Array(33)), /multiple of 32/);
+        assert.throws(() => quantizeQ4_0(new Float32Array(16)), /multiple of 32/);
+    });
+
+    it("draws random quantized weights deterministically, small and finite", () => {
+        for (const type of [GgmlType.Q8_0, GgmlType.Q4_0] as const) {
+            const a = randomQuantized(type, 4096, 7);
+            assert.deepEqual(a, randomQuantized(type, 4096, 7));
+            assert.notDeepEqual(a, randomQuantized(type, 4096, 8));
+            const values = type === GgmlType.Q8_0 ? dequantizeQ8_0(a) : dequantizeQ4_0(a);
+            assert.equal(values.length, 4096);
+            assert.ok(values.every((v) => Number.isFinite(v) && Math.abs(v) <= 2 ** -4), `${GgmlType[type]} values stay within 2^-4`);
+            assert.ok(new Set(values).size > 8, `${GgmlType[type]} values vary`);
+        }
+    });
+
+    it("writes quantized tensors at aligned offsets with their block sizes, and the reader expects the file's exact size", () => {
+        const q8 = quantizeQ8_0(Float32Array.from({length: 64 * 3}, (_, i) => Math.sin(i)));
+        const q4 = quantizeQ4_0(Float32Array.from({length: 96 * 2}, (_, i) => Math.cos(i)));
+        const w = new GgufWriter().set("general.architecture", kv.str("llama"))
+            .addTensor({name: "a.weight", dims: [64, 3], type: GgmlType.Q8_0, data: () => q8})
+            .addTensor({name: "b.weight", dims: [3], type: GgmlType.F32, data: () => f32Bytes(Float32Array.from([1, 2, 3]))})
+            .addTensor({name: "c.weight", dims: [96, 2], type: GgmlType.Q4_0, data: () => q4});
+        const file = path.join(qdir, "quantized.gguf");
+        w.write(file);
+        const bytes = fs.readFileSync(file);
+        const h = readGgufHeaderFromFile(file);
+        assert.deepEqual(h.tensors.map((t) => [t.name, t.type, Number(t.byteSize)]), [
+            ["a.weight", GgmlType.Q8_0, 6 * 34], ["b.weight", GgmlType.F32, 12], ["c.weight", GgmlType.Q4_0, 6 * 18]
+        ]);
+        for (const t of h.tensors) assert.equal(t.offset % BigInt(h.alignment), 0n);
+        assert.equal(h.expectedFileSize, bytes.byteLength);
+        const at = (name: string) => h.dataOffset + Number(h.tensors.find((t) => t.name === name)!.offset);
+        assert.deepEqual(bytes.subarray(at("a.weight"), at("a.weight") + q8.byteLength), Buffer.from(q8));
+        assert.deepEqual(bytes.subarray(at("c.weight"), at("c.weight") + q4.byteLength), Buffer.from(q4));
+    });
+
+    it("refuses a quantized tensor whose rows do not split into blocks, and data of the wrong size", () => {
+        assert.throws(() => new GgufWriter().addTensor({name: "x", dims: [48, 2], type: GgmlType.Q8_0, data: () => new Uint8Array(0)}),
+            /rows of 48 do not split into Q8_0 blocks of 32/);
+        const w = new GgufWriter().set("general.architecture", kv.str("llama"))
+            .addTensor({name: "short.weight", dims: [32, 2], type: GgmlType.Q4_0, data: () => new Uint8Array(35)});
+        assert.throws(() => w.write(path.join(qdir, "short.gguf")), /produced 35 bytes, expected 36/);
+        assert.ok(!fs.existsSync(path.join(qdir, "short.gguf")), "no half-written file is left");
     });
 });
