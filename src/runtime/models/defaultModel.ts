@@ -40,13 +40,20 @@ export function vramBudgetBytes(memory: MachineMemory): number {
 }
 
 /**
+ * On a CPU, decoding speed follows the bytes read per token, i.e. the parameters active per token: past about
+ * 4B active (E4B, or the 26B A4B mixture of experts) completions come too slowly to type with.
+ */
+export const CPU_MAX_ACTIVE_PARAMS_B = 4;
+
+/**
  * The largest size (at the recommended quantisation) that fits with headroom: entirely in VRAM when a GPU
- * can hold one, since that is where it is fast; otherwise in RAM. Falls back to E2B when nothing fits.
+ * can hold one, since that is where it is fast; otherwise in RAM, among the sizes a CPU runs at typing speed.
+ * Falls back to E2B when nothing fits.
  */
 export function chooseDefaultModel(memory: MachineMemory): DefaultChoice {
     const candidates = gemmaSizesAscending.map(defaultEntryForSize);
-    const largestWithin = (budget: number): CatalogModel | undefined =>
-        candidates.filter((entry) => entry.ramBytes <= budget).at(-1);
+    const largestWithin = (budget: number, pool = candidates): CatalogModel | undefined =>
+        pool.filter((entry) => entry.ramBytes <= budget).at(-1);
 
     const vram = vramBudgetBytes(memory);
     const onGpu = largestWithin(vram);
@@ -54,9 +61,14 @@ export function chooseDefaultModel(memory: MachineMemory): DefaultChoice {
         return {model: onGpu, placement: "gpu", reason: `${onGpu.displayName} fits in ${formatGib(vram)} of free GPU memory.`};
     }
     const ram = ramBudgetBytes(memory);
-    const onCpu = largestWithin(ram);
+    const onCpu = largestWithin(ram, candidates.filter((entry) => entry.activeParamsB <= CPU_MAX_ACTIVE_PARAMS_B));
     if (onCpu !== undefined) {
-        return {model: onCpu, placement: "cpu", reason: `${onCpu.displayName} fits in ${formatGib(ram)} of free memory.`};
+        return {
+            model: onCpu,
+            placement: "cpu",
+            reason: `${onCpu.displayName} fits in ${formatGib(ram)} of free memory and runs at typing speed without a GPU ` +
+                `(larger models with more than ${CPU_MAX_ACTIVE_PARAMS_B}B active parameters are too slow on a CPU).`
+        };
     }
     const smallest = candidates[0];
     return {

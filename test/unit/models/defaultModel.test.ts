@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import {defaultEntryForSize, gemmaSizesAscending} from "../../../src/runtime/models/catalog";
-import {chooseDefaultModel, ramBudgetBytes, vramBudgetBytes, type MachineMemory} from "../../../src/runtime/models/defaultModel";
+import {CPU_MAX_ACTIVE_PARAMS_B, chooseDefaultModel, ramBudgetBytes, vramBudgetBytes, type MachineMemory} from "../../../src/runtime/models/defaultModel";
 
 const GiB = 1024 ** 3;
 
@@ -8,13 +8,13 @@ describe("models/defaultModel", () => {
     const cases: [string, MachineMemory, string, "gpu" | "cpu"][] = [
         ["4 GiB laptop, no GPU", {totalRamBytes: 4 * GiB, freeRamBytes: 2 * GiB}, "e2b", "cpu"],
         ["8 GiB laptop, no GPU", {totalRamBytes: 8 * GiB, freeRamBytes: 6 * GiB}, "e2b", "cpu"],
-        ["16 GiB desktop, no GPU", {totalRamBytes: 16 * GiB, freeRamBytes: 12 * GiB}, "12b", "cpu"],
+        ["16 GiB desktop, no GPU: 12B would fit but is too slow on a CPU", {totalRamBytes: 16 * GiB, freeRamBytes: 12 * GiB}, "e4b", "cpu"],
         ["16 GiB desktop, busy", {totalRamBytes: 16 * GiB, freeRamBytes: 7 * GiB}, "e4b", "cpu"],
-        ["32 GiB workstation, no GPU", {totalRamBytes: 32 * GiB, freeRamBytes: 28 * GiB}, "31b", "cpu"],
+        ["32 GiB workstation, no GPU: the 4B-active MoE, not dense 31B", {totalRamBytes: 32 * GiB, freeRamBytes: 28 * GiB}, "26b-a4b", "cpu"],
         ["8 GiB GPU beside 64 GiB RAM", {totalRamBytes: 64 * GiB, freeRamBytes: 60 * GiB, totalVramBytes: 8 * GiB, freeVramBytes: 7.5 * GiB}, "e4b", "gpu"],
         ["12 GiB GPU", {totalRamBytes: 32 * GiB, freeRamBytes: 20 * GiB, totalVramBytes: 12 * GiB, freeVramBytes: 11.5 * GiB}, "12b", "gpu"],
         ["24 GiB GPU", {totalRamBytes: 32 * GiB, freeRamBytes: 20 * GiB, totalVramBytes: 24 * GiB, freeVramBytes: 23.5 * GiB}, "31b", "gpu"],
-        ["2 GiB GPU, too small for any: RAM decides", {totalRamBytes: 16 * GiB, freeRamBytes: 12 * GiB, totalVramBytes: 2 * GiB, freeVramBytes: 1.8 * GiB}, "12b", "cpu"],
+        ["2 GiB GPU, too small for any: RAM decides", {totalRamBytes: 16 * GiB, freeRamBytes: 12 * GiB, totalVramBytes: 2 * GiB, freeVramBytes: 1.8 * GiB}, "e4b", "cpu"],
         ["16 GiB Apple silicon (unified)", {totalRamBytes: 16 * GiB, freeRamBytes: 10 * GiB, totalVramBytes: 12 * GiB, freeVramBytes: 11 * GiB, unifiedMemory: true}, "12b", "gpu"],
         ["8 GiB Apple silicon (unified)", {totalRamBytes: 8 * GiB, freeRamBytes: 5 * GiB, totalVramBytes: 5.3 * GiB, freeVramBytes: 5.3 * GiB, unifiedMemory: true}, "e2b", "gpu"]
     ];
@@ -34,7 +34,8 @@ describe("models/defaultModel", () => {
                 const memory: MachineMemory = {totalRamBytes: ram * GiB, freeRamBytes: ram * 0.8 * GiB, totalVramBytes: vram * GiB, freeVramBytes: vram * 0.95 * GiB};
                 const choice = chooseDefaultModel(memory);
                 const budget = choice.placement === "gpu" ? vramBudgetBytes(memory) : ramBudgetBytes(memory);
-                const fitting = gemmaSizesAscending.map(defaultEntryForSize).filter((entry) => entry.ramBytes <= budget);
+                const fitting = gemmaSizesAscending.map(defaultEntryForSize).filter((entry) => entry.ramBytes <= budget
+                    && (choice.placement === "gpu" || entry.activeParamsB <= CPU_MAX_ACTIVE_PARAMS_B));
                 if (fitting.length === 0) {
                     assert.equal(choice.model.size, "e2b", `${ram}/${vram}: fallback`);
                 } else {

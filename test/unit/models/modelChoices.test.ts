@@ -7,7 +7,8 @@ import {buildDrafterChoices, buildModelChoices, formatBytes, formatProgress, typ
 import {makeTempDir} from "./support/tinyGguf";
 
 const GiB = 1024 ** 3;
-const memory = {totalRamBytes: 16 * GiB, freeRamBytes: 12 * GiB};
+/** A machine whose recommended model is Gemma 4 12B (it fits a 12 GiB GPU). */
+const memory = {totalRamBytes: 32 * GiB, freeRamBytes: 20 * GiB, totalVramBytes: 12 * GiB, freeVramBytes: 11.5 * GiB};
 
 function found(file: string, overrides: Partial<DiscoveredModel>): DiscoveredModel {
     return {path: file, fileName: path.basename(file), name: path.basename(file), source: "ollama", label: "gemma4:e4b", sizeBytes: 5e9, role: "main", architecture: "gemma4", vocabFingerprint: "v1", parameterCount: 8e9, ...overrides};
