@@ -6,6 +6,7 @@ import {OutputLog} from "./ui/outputLog";
 import {registerModelPicker} from "./ui/modelPicker";
 import {onConfigChange, readConfig, setCompletionsEnabled} from "./settings";
 import {RuntimeService} from "./runtimeService";
+import {promptForEndpointKey, withEndpointKey} from "./ui/endpointKey";
 import {createLoadResolver} from "./runtime/models/loadResolver";
 import {ContextService} from "./workspace/contextService";
 import {modelTokenCounter} from "./context/tokenCount";
@@ -46,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
     const contextService = new ContextService(context, log);
     // The default model fits this machine's RAM and, where the runtime finds a GPU, its VRAM.
     const vram = () => runtime.vram(readConfig().runtime.gpu).catch(() => undefined);
-    const runtime: RuntimeService = new RuntimeService(context.extensionUri, log, createLoadResolver({
+    const resolveLoad = createLoadResolver({
         memory: async () => {
             const gpu = await vram();
             return {
@@ -55,10 +56,17 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
                 ...(gpu ? {totalVramBytes: gpu.totalBytes, freeVramBytes: gpu.freeBytes, unifiedMemory: gpu.unifiedMemory} : {})
             };
         }
-    }));
+    });
+    const runtime: RuntimeService = new RuntimeService(context.extensionUri, log, async (config) => {
+        const resolved = await resolveLoad(config);
+        return "missing" in resolved ? resolved : withEndpointKey(context.secrets, resolved);
+    });
     let settle: NodeJS.Timeout | undefined;
     context.subscriptions.push(
         registerModelPicker({log, vram}),
+        vscode.commands.registerCommand("hearth.setEndpointApiKey", async () => {
+            if (await promptForEndpointKey(context.secrets)) await runtime.apply(readConfig());
+        }),
         contextService,
         runtime,
         onConfigChange((config) => {

@@ -22,7 +22,8 @@ export interface LoadParams {
     /** 0: the runtime chooses. */
     threads: number;
     llamaServerPath?: string;
-    endpoint?: {url: string, model: string};
+    /** A user-configured OpenAI-compatible endpoint; its API key comes from VS Code's SecretStorage. */
+    endpoint?: {url: string, model: string, apiKey?: string};
 }
 
 /** Facts about the loaded model, taken from the GGUF itself. */

@@ -30,7 +30,8 @@ export const createOpenAiCompatibleEngine: EngineFactory = async (params, log) =
     } catch (error) {
         throw new RuntimeError("invalidRequest", `hearth.endpoint.url is not a usable URL (${endpoint.url}): ${(error as Error).message}`);
     }
-    const apiKey = process.env.HEARTH_ENDPOINT_API_KEY || undefined;
+    // The key the user stored in VS Code; the environment variable serves scripts and benchmarks.
+    const apiKey = params.endpoint?.apiKey || process.env.HEARTH_ENDPOINT_API_KEY || undefined;
     const http = new HttpClient({baseUrl, apiKey, timeoutMs: 120_000});
     log("warn", `OpenAI-compatible endpoint in use: prompts (your code) are sent to ${baseUrl}.`);
 
