@@ -4,6 +4,9 @@
 // 100 lines away in the same file, is the callee's definition in the context packed at 2K, 8K and 32K tokens?
 // A call site counts only when it can be one: the name is not a keyword, has three or more characters, and the
 // definition is in the caller's language family (a Python `range(` never calls a C++ `range`).
+// A harder second measure, recall_8k_ambiguous: callees with 2 to 8 same-named definitions, where the right one
+// is known from the caller's own relative import (`import {f} from "./x"`, `from .x import f`), resolved here by
+// plain path rules, independently of the engine's import resolution.
 // Default repository: this project (the current directory). Retrieval is timed as rank + pack at 8K tokens.
 import fs from "node:fs";
 import os from "node:os";
@@ -107,6 +110,15 @@ export default async function contextBenchmark(args: BenchArgs): Promise<Record<
         }
         sampleRss();
     }
+    const ambiguous = pickAmbiguousCallSites(engine, parsed, samples, random);
+    let ambiguousHits = 0;
+    for (const site of ambiguous) {
+        const text = engine.indexer.texts.get(site.path)!.text;
+        const ranked = await engine.rankForCursor({path: site.path, text, line: site.line, column: site.column, budgetTokens: 8192});
+        if (contains(engine.pack(ranked, 8192), site)) ambiguousHits++;
+        else if (args.options.verbose) console.log(`ambiguous miss: ${path.relative(repo, site.path)}:${site.line + 1} ${site.callee} -> ${path.relative(repo, site.defPath)}:${site.def.nameLine + 1}`);
+    }
+    console.log(`${ambiguous.length} ambiguous call sites resolved by their file's imports`);
     // Chat questions naming a random definition, packed at the default chat budget (32K tokens).
     const questionTimes: number[] = [];
     for (const site of sites.slice(0, 30)) {
@@ -135,6 +147,8 @@ export default async function contextBenchmark(args: BenchArgs): Promise<Record<
         recall_8k: recall(8192),
         recall_32k: recall(32768),
         call_sites: sites.length,
+        recall_8k_ambiguous: ambiguous.length === 0 ? null : round(ambiguousHits / ambiguous.length, 3),
+        ambiguous_sites: ambiguous.length,
         seed,
         worker: viaWorker
     };
@@ -163,6 +177,69 @@ function pickCallSites(engine: ContextEngine, parsed: IndexedFile[], wanted: num
         for (const site of shuffle(candidates, random).slice(0, 2)) if (sites.length < wanted) sites.push(site);
     }
     return sites;
+}
+
+/**
+ * Calls `name(` whose name has 2 to 8 function/method definitions in the caller's language family, one of them
+ * in the file the caller imports `name` from by a relative import; at most 2 per file.
+ */
+function pickAmbiguousCallSites(engine: ContextEngine, parsed: IndexedFile[], wanted: number, random: () => number): CallSite[] {
+    const sites: CallSite[] = [];
+    for (const file of shuffle(parsed, random)) {
+        if (sites.length >= wanted) break;
+        const cached = engine.indexer.texts.get(file.path);
+        const language = family(file.symbols.language);
+        if (!cached || (language !== "ecmascript" && language !== "python")) continue;
+        const imported = relativeImports(file.path, cached.text, language);
+        const candidates: CallSite[] = [];
+        for (const match of cached.text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) {
+            const callee = match[1];
+            const from = imported.get(callee);
+            if (from === undefined || callee.length < 3 || isKeyword(callee)) continue;
+            const defs = engine.indexer.index.definitionsNamed(callee).filter((d) =>
+                (d.def.kind === "function" || d.def.kind === "method") && family(engine.indexer.index.get(d.path)?.symbols.language) === language);
+            if (defs.length < 2 || defs.length > 8) continue;
+            const target = defs.filter((d) => from.includes(stripExtension(d.path)));
+            if (target.length !== 1) continue;
+            const offset = match.index + match[0].length;
+            const line = lineOf(cached.starts, offset);
+            if (/^\s*(import|from|export)\b/.test(cached.text.slice(cached.starts[line], cached.starts[line + 1] ?? undefined))) continue;
+            candidates.push({path: file.path, line, column: offset - cached.starts[line], callee, defPath: target[0].path, def: target[0].def});
+        }
+        for (const site of shuffle(candidates, random).slice(0, 2)) if (sites.length < wanted) sites.push(site);
+    }
+    return sites;
+}
+
+/** Names a file imports by relative imports, each with the module paths (no extension) it may come from. */
+function relativeImports(filePath: string, text: string, language: string): Map<string, string[]> {
+    const names = new Map<string, string[]>();
+    const dir = path.dirname(filePath);
+    const add = (name: string, modulePath: string) => names.set(name, [modulePath, path.join(modulePath, language === "python" ? "__init__" : "index")]);
+    if (language === "ecmascript") {
+        for (const m of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+            const modulePath = stripExtension(path.resolve(dir, m[2]));
+            for (const part of m[1].split(",")) {
+                const [original, alias] = part.replace(/^\s*type\s+/, "").split(/\s+as\s+/).map((x) => x.trim());
+                if (original && (alias ?? original) === original) add(original, modulePath);
+            }
+        }
+    } else {
+        for (const m of text.matchAll(/^from\s+(\.+)([\w.]*)\s+import\s+([\w\s,]+)$/gm)) {
+            let base = dir;
+            for (let i = 1; i < m[1].length; i++) base = path.dirname(base);
+            const modulePath = path.join(base, ...m[2].split(".").filter(Boolean));
+            for (const part of m[3].split(",")) {
+                const [original, alias] = part.split(/\s+as\s+/).map((x) => x.trim());
+                if (original && (alias ?? original) === original) add(original, modulePath);
+            }
+        }
+    }
+    return names;
+}
+
+function stripExtension(filePath: string): string {
+    return filePath.replace(/\.(d\.ts|[cm]?[jt]sx?|py)$/, "");
 }
 
 /** Languages that call each other's definitions directly. */
