@@ -170,6 +170,20 @@ describe("GGUF writer and reader", () => {
         assert.throws(() => assertUsableAsMainModel(facts, file), (e: unknown) => e instanceof GgufFormatError && e.code === "truncated" && e.message.includes(file));
     });
 
+    it("reads an unchanged file once, and a file rewritten in place again", () => {
+        const bytes = written.get("facts.gguf") ?? fs.readFileSync(writeSample("facts.gguf"));
+        const file = path.join(dir, "rewritten.gguf");
+        fs.writeFileSync(file, bytes);
+        const first = readModelFacts(file);
+        assert.equal(readModelFacts(file), first, "an unchanged file's facts are served from the first read");
+        fs.writeFileSync(file, bytes.subarray(0, bytes.byteLength - 5));
+        const after = readModelFacts(file);
+        assert.notEqual(after, first);
+        assert.equal(after.truncated, true);
+        fs.rmSync(file);
+        assert.throws(() => readModelFacts(file), (e: unknown) => e instanceof GgufFormatError && e.message.includes(file));
+    });
+
     it("refuses every truncation of the header with a 'truncated' error naming the offset", () => {
         const bytes = written.get("round.gguf")!;
         // Every cut before the end of the last tensor info (later cuts only shorten the alignment padding or the data).

@@ -1,5 +1,6 @@
 // The facts the runtime needs about a model file, read from its GGUF header alone (no tensor data, no llama.cpp).
 import {createHash} from "node:crypto";
+import fs from "node:fs";
 import {FIM_TOKEN_KEYS, MTP_DRAFTER_ARCHITECTURES, type FimRole} from "./constants";
 import {GgufFormatError} from "./errors";
 import {getInteger, getString, getStringArray, requireString} from "./metadata";
@@ -31,15 +32,42 @@ export interface GgufModelFacts {
     readonly truncated: boolean;
 }
 
+/**
+ * Facts of the last few files read, by file identity. Loading a model reads its header twice (the runtime's
+ * checks, then the engine) and a Gemma-sized vocabulary takes a few hundred milliseconds to read: one read
+ * serves both while the file is unchanged.
+ */
+const recent = new Map<string, {size: number, mtimeMs: number, facts: GgufModelFacts}>();
+const RECENT_FILES = 8;
+
 export function readModelFacts(path: string): GgufModelFacts {
+    const stat = statOrUndefined(path);
+    const known = recent.get(path);
+    if (stat !== undefined && known !== undefined && known.size === stat.size && known.mtimeMs === stat.mtimeMs) return known.facts;
     const header = readGgufHeaderFromFile(path);
+    let facts: GgufModelFacts;
     try {
-        return modelFactsFromHeader(header);
+        facts = modelFactsFromHeader(header);
     } catch (error) {
         if (error instanceof GgufFormatError && error.path === undefined) {
             throw new GgufFormatError(error.code, error.message, error.offset, path);
         }
         throw error;
+    }
+    if (stat !== undefined) {
+        recent.delete(path);
+        recent.set(path, {size: stat.size, mtimeMs: stat.mtimeMs, facts});
+        if (recent.size > RECENT_FILES) recent.delete(recent.keys().next().value!);
+    }
+    return facts;
+}
+
+/** Missing or unreadable files are left to the reader, which reports them in its own terms. */
+function statOrUndefined(path: string): fs.Stats | undefined {
+    try {
+        return fs.statSync(path);
+    } catch {
+        return undefined;
     }
 }
 
