@@ -5,11 +5,4 @@ export interface Logger {
     error(message: string): void;
 }
 
-/** Logs to stderr; used by tests, benchmarks and the runtime child process. */
-export const consoleLogger: Logger = {
-    info: (m) => console.error(`[info] ${m}`),
-    warn: (m) => console.error(`[warn] ${m}`),
-    error: (m) => console.error(`[error] ${m}`)
-};
-
 export const silentLogger: Logger = {info() {}, warn() {}, error() {}};

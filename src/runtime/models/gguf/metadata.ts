@@ -1,16 +1,12 @@
 // Typed access to GGUF metadata values: each getter names the key and the type it expected when it fails.
 import {GgufValueType} from "./constants";
 import {GgufFormatError} from "./errors";
-import type {GgufArray, GgufHeader, GgufValue} from "./reader";
+import type {GgufArray, GgufHeader} from "./reader";
 
 const INTEGER_TYPES = new Set<GgufValueType>([
     GgufValueType.Uint8, GgufValueType.Int8, GgufValueType.Uint16, GgufValueType.Int16, GgufValueType.Uint32,
     GgufValueType.Int32, GgufValueType.Uint64, GgufValueType.Int64
 ]);
-
-export function hasKey(header: GgufHeader, key: string): boolean {
-    return header.metadata.has(key);
-}
 
 export function getString(header: GgufHeader, key: string): string | undefined {
     const entry = header.metadata.get(key);
@@ -59,17 +55,6 @@ export function requireString(header: GgufHeader, key: string): string {
     const value = getString(header, key);
     if (value === undefined) throw new GgufFormatError("missing-key", `required key "${key}" is missing`);
     return value;
-}
-
-export function requireInteger(header: GgufHeader, key: string): number {
-    const value = getInteger(header, key);
-    if (value === undefined) throw new GgufFormatError("missing-key", `required key "${key}" is missing`);
-    return value;
-}
-
-export function describeValue(value: GgufValue): string {
-    if (typeof value === "object") return `array of ${value.items.length}`;
-    return String(value);
 }
 
 function wrongType(key: string, expected: string, actual: number): GgufFormatError {
