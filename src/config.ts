@@ -1,5 +1,5 @@
 // Hearth's settings as plain data. The shape mirrors package.json's `contributes.configuration`;
-// `settings.ts` is the one place that reads them from VS Code. Core modules take this type, never `vscode`.
+// `editor/settings.ts` is the one place that reads them from VS Code. Core modules (runtime/protocol.ts too) take these types, never `vscode`.
 
 export type DrafterMode = "auto" | "mtp" | "draftModel" | "promptLookup" | "off";
 export type EngineKind = "embedded" | "llamaServer" | "openaiCompatible";

@@ -30,7 +30,7 @@ describe("config", () => {
     });
 
     it("declares a setting for every key settings.ts reads", () => {
-        const source = fs.readFileSync("src/settings.ts", "utf8");
+        const source = fs.readFileSync("src/editor/settings.ts", "utf8");
         const read = [...source.matchAll(/get(?:<[^>]+>)?\("([\w.]+)"\)/g)].map((m) => `hearth.${m[1]}`);
         assert.ok(read.length >= 20);
         for (const key of read) assert.ok(key in defaults, `${key} is read but not contributed`);

@@ -1,6 +1,6 @@
 // Downloads a catalog model (and its drafter) with node-llama-cpp's downloader, then checks every file's
 // GGUF header before anyone loads it. Never call this without the user's consent: it is Hearth's only
-// network access, and the VS Code side asks first (ui/modelPicker.ts).
+// network access, and the VS Code side asks first (editor/modelPicker.ts).
 import fs from "node:fs";
 import path from "node:path";
 import {RuntimeError} from "../protocol";

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import {catalogModels, defaultEntryForSize, findCatalogDrafter} from "../../../src/runtime/models/catalog";
 import type {DiscoveredModel} from "../../../src/runtime/models/discovery";
-import {buildDrafterChoices, buildModelChoices, formatBytes, formatProgress, type DrafterChoice, type ModelChoice} from "../../../src/ui/modelChoices";
+import {buildDrafterChoices, buildModelChoices, formatBytes, formatProgress, type DrafterChoice, type ModelChoice} from "../../../src/runtime/models/modelChoices";
 import {makeTempDir} from "./support/tinyGguf";
 
 const GiB = 1024 ** 3;
@@ -14,7 +14,7 @@ function found(file: string, overrides: Partial<DiscoveredModel>): DiscoveredMod
     return {path: file, fileName: path.basename(file), name: path.basename(file), source: "ollama", label: "gemma4:e4b", sizeBytes: 5e9, role: "main", architecture: "gemma4", vocabFingerprint: "v1", parameterCount: 8e9, ...overrides};
 }
 
-describe("ui/modelChoices", () => {
+describe("runtime/models/modelChoices", () => {
     const downloads = makeTempDir("choices");
     after(() => fs.rmSync(downloads, {recursive: true, force: true}));
 

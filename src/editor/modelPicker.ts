@@ -1,5 +1,5 @@
 // "Hearth: Select Model…": pick a model found on disk, a catalog model (downloaded only after the user
-// agrees), or any GGUF file; then its drafter. Thin over ui/modelChoices.ts (what is offered) and
+// agrees), or any GGUF file; then its drafter. Thin over runtime/models/modelChoices.ts (what is offered) and
 // runtime/models (discovery, validation, download); the choice is saved as user settings.
 import os from "node:os";
 import * as vscode from "vscode";
@@ -11,8 +11,8 @@ import {discoverModelsOffThread} from "../runtime/models/discoveryThread";
 import {downloadModelFiles, planBytes, type DownloadPlan, type DownloadResult} from "../runtime/models/download";
 import {defaultDownloadDirectory, defaultSearchRoots} from "../runtime/models/searchRoots";
 import {checkMainModel, validateModelFiles} from "../runtime/models/validate";
-import {readConfig, saveModelSelection, type ModelSelection} from "../settings";
-import {buildDrafterChoices, buildModelChoices, formatBytes, formatProgress, type DrafterChoice, type ModelChoice} from "./modelChoices";
+import {readConfig, saveModelSelection, type ModelSelection} from "./settings";
+import {buildDrafterChoices, buildModelChoices, formatBytes, formatProgress, type DrafterChoice, type ModelChoice} from "../runtime/models/modelChoices";
 
 export interface ModelPickerOptions {
     log: Logger;

@@ -11,8 +11,8 @@ import type {IndexOptions, OpenEditor, PackResult, Snippet} from "../context/typ
 import {IndexWorkerClient} from "../context/worker/client";
 import type {HearthConfig} from "../config";
 import type {Logger} from "../log";
-import {onConfigChange, readConfig} from "../settings";
-import {IndexStatusItem} from "../ui/indexStatusItem";
+import {onConfigChange, readConfig} from "./settings";
+import {IndexStatusItem} from "./indexStatusItem";
 
 /** File events are applied after this quiet period, so a burst (git checkout) is one update per file. */
 const fileEventDelayMs = 300;

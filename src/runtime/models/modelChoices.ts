@@ -2,11 +2,11 @@
 // marked, "download" where absent), and drafter options for the picked model. No vscode here, so the
 // lists and their wording are unit-tested; modelPicker.ts only shows them.
 import path from "node:path";
-import {type CatalogFile, type CatalogModel, catalogModels, draftModelFor, mtpDrafterFor} from "../runtime/models/catalog";
-import {chooseDefaultModel, type MachineMemory} from "../runtime/models/defaultModel";
-import {draftersFor, usableMainModels, type DiscoveredModel} from "../runtime/models/discovery";
-import {missingFiles, type DownloadPlan} from "../runtime/models/download";
-import type {ModelSource} from "../runtime/models/searchRoots";
+import {type CatalogFile, type CatalogModel, catalogModels, draftModelFor, mtpDrafterFor} from "./catalog";
+import {chooseDefaultModel, type MachineMemory} from "./defaultModel";
+import {draftersFor, usableMainModels, type DiscoveredModel} from "./discovery";
+import {missingFiles, type DownloadPlan} from "./download";
+import type {ModelSource} from "./searchRoots";
 
 export interface ChoiceText {
     label: string;

@@ -1,7 +1,7 @@
 // The one module that reads Hearth's settings from VS Code. Defaults live in package.json only:
 // `inspect`-free `get` returns them, so nothing here repeats a default.
 import * as vscode from "vscode";
-import type {DrafterMode, HearthConfig} from "./config";
+import type {DrafterMode, HearthConfig} from "../config";
 
 const SECTION = "hearth";
 

@@ -2,11 +2,11 @@
 // reloads it when model settings change, keeps the status bar current, and tells the user once, plainly,
 // when the runtime crashes or a model file is refused.
 import * as vscode from "vscode";
-import type {HearthConfig} from "./config";
-import {RuntimeClient} from "./runtime/client";
-import {RuntimeError, type LoadParams, type ModelInfo} from "./runtime/protocol";
-import type {OutputLog} from "./ui/outputLog";
-import {RuntimeStatusBar} from "./ui/runtimeStatusBar";
+import type {HearthConfig} from "../config";
+import {RuntimeClient} from "../runtime/client";
+import {RuntimeError, type LoadParams, type ModelInfo} from "../runtime/protocol";
+import type {OutputLog} from "./outputLog";
+import {RuntimeStatusBar} from "./runtimeStatusBar";
 
 /** Turns settings into what the runtime should load, or says why nothing can be loaded yet. */
 export type LoadResolver = (config: HearthConfig) => Promise<LoadParams | {missing: string}>;
