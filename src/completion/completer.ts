@@ -1,0 +1,273 @@
+// One inline-completion request, from keystroke to the text shown, without vscode: debounce, cache (with typing
+// into a shown suggestion), reuse of the request in flight, the prompt, streaming with early stops and time
+// budgets, answer parsing and post-processing; after an accept, the next suggestion is prefetched. The VS Code
+// adapter (inlineProvider.ts) and the completion benchmark both drive this class.
+import {CompletionCache} from "./cache";
+import {AdaptiveDebouncer, type DebounceBounds} from "./debouncer";
+import {typedInto, type Inflight} from "./inflight";
+import {LatencyTracker} from "./latencyTracker";
+import type {Shape} from "./multiline";
+import {postprocess} from "./postprocess/index";
+import {buildInstructPrompt, instructStops, parseInstructAnswer, type InstructPrompt} from "./prompt/instruct";
+import {fileWindow, type WindowOptions, defaultWindow} from "./prompt/window";
+
+export interface CompletionDocument {
+    path: string;
+    /** The path shown to the model: relative to its workspace folder. */
+    displayPath: string;
+    languageId: string;
+    text: string;
+    /** The cursor, as a UTF-16 offset into `text`. */
+    offset: number;
+    indentUnit: string;
+}
+
+export interface CompletionTrigger {
+    /** Epoch ms of the keystroke (or of the explicit request). */
+    at: number;
+    explicit: boolean;
+    /** What was just typed, when known. */
+    typed?: string;
+}
+
+export type PromptStyle = "fim" | "instruct";
+
+export interface GenerateRequest {
+    style: PromptStyle;
+    /** Packed workspace context, already labelled. */
+    context: string;
+    prefix: string;
+    suffix: string;
+    /** For the instruct style: the chat turn and the model turn's prefilled start. */
+    instruct?: InstructPrompt;
+    maxTokens: number;
+    stop: string[];
+}
+
+/** What a completion needs from the rest of Hearth: the model, the context engine, the syntax tree. */
+export interface CompletionBackend {
+    /** The prompt style the loaded model takes, or undefined while no model is ready. */
+    promptStyle(): PromptStyle | undefined;
+    shape(doc: CompletionDocument, signal: AbortSignal): Promise<Shape>;
+    context(doc: CompletionDocument, signal: AbortSignal): Promise<string>;
+    generate(request: GenerateRequest, control: {signal: AbortSignal, onText(text: string): void}): Promise<string>;
+}
+
+export interface CompleterOptions {
+    debounce: DebounceBounds;
+    maxTokens: number;
+    /** Show what has streamed by then, if anything worth showing. */
+    softDeadlineMs: number;
+    /** Stop generating. */
+    hardDeadlineMs: number;
+    window?: WindowOptions;
+    now?(): number;
+    sleep?(ms: number, signal: AbortSignal): Promise<void>;
+}
+
+/** What happened to requests, for the benchmark and the e2e suite. */
+export interface CompleterCounters {
+    provided: number;
+    requests: number;
+    cancelled: number;
+    cacheHits: number;
+    reused: number;
+    prefetched: number;
+}
+
+/** Why a generation stopped early: the user moved on, or the answer was complete enough. */
+type StopReason = "cancel" | "deadline" | "block";
+
+interface Running extends Inflight {
+    style: PromptStyle;
+    multiline: boolean;
+    /** The prompt's file window: the instruct parser removes an echo of its end. */
+    windowPrefix: string;
+}
+
+export class Completer {
+    readonly tracker = new LatencyTracker();
+    readonly counters: CompleterCounters = {provided: 0, requests: 0, cancelled: 0, cacheHits: 0, reused: 0, prefetched: 0};
+    private readonly debouncer: AdaptiveDebouncer;
+    private readonly cache = new CompletionCache();
+    private inflight: Running | undefined;
+
+    constructor(private readonly backend: CompletionBackend, private options: CompleterOptions) {
+        this.debouncer = new AdaptiveDebouncer(this.tracker, options.debounce);
+    }
+
+    configure(options: CompleterOptions): void {
+        this.options = options;
+        this.debouncer.setBounds(options.debounce);
+    }
+
+    /**
+     * The suggestion to show at `doc`'s cursor, or undefined. `signal` is VS Code's cancellation: it ends this
+     * call at once but not the generation, which the next keystroke may still reuse; a keystroke that does not
+     * fit it cancels it, through to the runtime.
+     */
+    async provide(doc: CompletionDocument, trigger: CompletionTrigger, signal: AbortSignal): Promise<string | undefined> {
+        this.counters.provided++;
+        const previousGap = this.tracker.sinceLastKeystroke(trigger.at);
+        if (!trigger.explicit) this.tracker.keystroke(trigger.at);
+        const style = this.backend.promptStyle();
+        if (style === undefined) return undefined;
+        const prefix = doc.text.slice(0, doc.offset);
+        const suffix = doc.text.slice(doc.offset);
+
+        const cached = this.cache.get({prefix, suffix});
+        if (cached !== undefined) { this.counters.cacheHits++; return cached; }
+
+        const running = this.inflight;
+        if (running) {
+            const typed = typedInto(running, prefix, suffix);
+            if (typed !== undefined) {
+                this.counters.reused++;
+                const raw = await untilAborted(running.result, signal);
+                if (raw === undefined) return undefined;
+                const shown = this.finish(raw, running, doc.text.slice(0, doc.offset - typed.length), suffix, doc);
+                return shown !== undefined && shown.startsWith(typed) && shown.length > typed.length ? shown.slice(typed.length) : undefined;
+            }
+            this.cancelInflight();
+        }
+
+        const delay = this.debouncer.delayFor(trigger, previousGap);
+        if (delay > 0) {
+            try { await this.sleep(delay, signal); } catch { return undefined; }
+        }
+        if (signal.aborted) return undefined;
+        return this.request(doc, style, signal, trigger.at);
+    }
+
+    /** The user accepted `text` at `doc`'s cursor: prefetch the suggestion that follows it. */
+    accepted(doc: CompletionDocument, text: string): void {
+        const style = this.backend.promptStyle();
+        if (style === undefined) return;
+        const next: CompletionDocument = {...doc, text: doc.text.slice(0, doc.offset) + text + doc.text.slice(doc.offset), offset: doc.offset + text.length};
+        this.cancelInflight();
+        this.counters.prefetched++;
+        void this.request(next, style, new AbortController().signal, this.now()).catch(() => undefined);
+    }
+
+    dispose(): void {
+        this.cancelInflight();
+        this.cache.clear();
+    }
+
+    private async request(doc: CompletionDocument, style: PromptStyle, signal: AbortSignal, startedAt: number): Promise<string | undefined> {
+        const controller = new AbortController();
+        let reason: StopReason | undefined;
+        const stop = (why: StopReason) => { reason ??= why; controller.abort(); };
+        const window = fileWindow(doc.text, doc.offset, this.options.window ?? defaultWindow);
+        let settle!: (text: string | undefined) => void;
+        const entry: Running = {
+            prefix: doc.text.slice(0, doc.offset), suffix: doc.text.slice(doc.offset), streamed: "", done: false,
+            result: new Promise<string | undefined>((resolve) => { settle = resolve; }),
+            abort: () => stop("cancel"), style, multiline: false, windowPrefix: window.prefix
+        };
+        this.inflight = entry;
+        this.counters.requests++;
+        const ended = (text: string | undefined) => {
+            entry.done = true;
+            settle(text);
+            if (this.inflight === entry) this.inflight = undefined;
+            if (reason === "cancel") this.counters.cancelled++;
+            const shown = text === undefined ? undefined : this.finish(text, entry, entry.prefix, entry.suffix, doc);
+            if (shown !== undefined) this.cache.set({prefix: entry.prefix, suffix: entry.suffix}, shown);
+        };
+        let shape: Shape, context: string;
+        try {
+            [shape, context] = await Promise.all([this.backend.shape(doc, controller.signal), this.backend.context(doc, controller.signal)]);
+        } catch (error) {
+            ended(undefined);
+            if (controller.signal.aborted) return undefined;
+            throw error;
+        }
+        if (controller.signal.aborted) { ended(undefined); return undefined; }
+        entry.multiline = shape === "multiline";
+        const instruct = style === "instruct"
+            ? buildInstructPrompt({languageId: doc.languageId, path: doc.displayPath, context, prefix: window.prefix, suffix: window.suffix})
+            : undefined;
+        const stops = [...(instruct ? instructStops : []), ...(entry.multiline ? [] : ["\n"])];
+
+        // Shown as soon as the answer is complete, or at the soft deadline if what streamed is worth showing.
+        let showEarly!: (text: string | undefined) => void;
+        const firstShown = new Promise<string | undefined>((resolve) => { showEarly = resolve; });
+        const soft = setTimeout(() => { if (worthShowing(entry.streamed, entry.multiline)) showEarly(entry.streamed); }, this.options.softDeadlineMs);
+        const hard = setTimeout(() => stop("deadline"), this.options.hardDeadlineMs);
+        const generation = this.backend.generate(
+            {style, context, prefix: window.prefix, suffix: window.suffix, instruct, maxTokens: this.options.maxTokens, stop: stops},
+            {
+                signal: controller.signal,
+                onText: (text) => {
+                    entry.streamed += text;
+                    // A multi-line answer that has left its block needs nothing more from the model.
+                    if (entry.multiline && this.leftBlock(entry, doc)) stop("block");
+                }
+            }
+        ).then(
+            (text) => text,
+            (error: unknown) => {
+                // Stopped because the answer was complete enough: what streamed is the answer.
+                if (reason === "deadline" || reason === "block") return entry.streamed;
+                if (controller.signal.aborted) return undefined;
+                throw error;
+            }
+        ).finally(() => { clearTimeout(soft); clearTimeout(hard); });
+        generation.then((text) => { ended(text); showEarly(text); }, () => { ended(undefined); showEarly(undefined); });
+
+        const raw = await untilAborted(firstShown, signal);
+        if (raw === undefined) return undefined;
+        this.tracker.requestLatency(this.now() - startedAt);
+        return this.finish(raw, entry, entry.prefix, entry.suffix, doc);
+    }
+
+    private finish(raw: string, entry: Running, prefix: string, suffix: string, doc: CompletionDocument): string | undefined {
+        const code = entry.style === "instruct" ? parseInstructAnswer(raw, entry.windowPrefix) : raw;
+        return postprocess(code, {languageId: doc.languageId, prefix, suffix, multiline: entry.multiline, indentUnit: doc.indentUnit});
+    }
+
+    /** Whether post-processing already cuts the streamed answer before its last complete line. */
+    private leftBlock(entry: Running, doc: CompletionDocument): boolean {
+        const lastBreak = entry.streamed.lastIndexOf("\n");
+        if (lastBreak < 0) return false;
+        const complete = entry.streamed.slice(0, lastBreak);
+        const code = entry.style === "instruct" ? parseInstructAnswer(complete, entry.windowPrefix) : complete;
+        const shown = this.finish(complete, entry, entry.prefix, entry.suffix, doc) ?? "";
+        return shown.split("\n").length < code.replace(/\n+$/, "").split("\n").length;
+    }
+
+    private cancelInflight(): void {
+        const running = this.inflight;
+        this.inflight = undefined;
+        running?.abort();
+    }
+
+    private now(): number {
+        return this.options.now?.() ?? Date.now();
+    }
+
+    private sleep(ms: number, signal: AbortSignal): Promise<void> {
+        if (this.options.sleep) return this.options.sleep(ms, signal);
+        return new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(() => { signal.removeEventListener("abort", onAbort); resolve(); }, ms);
+            const onAbort = () => { clearTimeout(timer); reject(new Error("cancelled")); };
+            signal.addEventListener("abort", onAbort, {once: true});
+        });
+    }
+}
+
+function worthShowing(streamed: string, multiline: boolean): boolean {
+    return streamed.trim() !== "" && (!multiline || streamed.includes("\n"));
+}
+
+/** `promise`'s value, or undefined as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T | undefined>, signal: AbortSignal): Promise<T | undefined> {
+    if (signal.aborted) return Promise.resolve(undefined);
+    return new Promise<T | undefined>((resolve) => {
+        const onAbort = () => resolve(undefined);
+        signal.addEventListener("abort", onAbort, {once: true});
+        promise.then((value) => { signal.removeEventListener("abort", onAbort); resolve(signal.aborted ? undefined : value); },
+            () => { signal.removeEventListener("abort", onAbort); resolve(undefined); });
+    });
+}
