@@ -5,11 +5,17 @@ import {Indexer, type UpdateResult} from "./indexer";
 import {pack} from "./pack";
 import {retrieveForCursor} from "./retrieveCursor";
 import {retrieveForQuestion} from "./retrieveQuestion";
+import {ContextPolicy} from "./secrets/contextPolicy";
 import type {TokenCounter} from "./tokenCount";
 import type {CursorRequest, IndexOptions, IndexProgress, IndexStats, PackResult, QuestionRequest, Snippet} from "./types";
 
 export class ContextEngine {
-    constructor(readonly indexer: Indexer, private readonly onError?: (message: string) => void) {}
+    /** What may be used as context: every request's inputs and every ranked snippet pass through it. */
+    readonly policy: ContextPolicy;
+
+    constructor(readonly indexer: Indexer, private readonly onError?: (message: string) => void) {
+        this.policy = new ContextPolicy({rootOf: (file) => indexer.rootOf(file), rulesOf: (root) => indexer.rulesOf(root)});
+    }
 
     static async create(options: IndexOptions, wasmDir?: string, onError?: (message: string) => void): Promise<ContextEngine> {
         return new ContextEngine(await Indexer.create(options, wasmDir, onError), onError);
@@ -35,17 +41,28 @@ export class ContextEngine {
         return this.indexer.save();
     }
 
-    /** Ranked, unpacked snippets for a cursor (the caller may pack them with the model's tokenizer). */
+    /**
+     * Ranked, unpacked snippets for a cursor (the caller may pack them with the model's tokenizer). A document
+     * the policy refuses gets no context at all; refused open editors and recent edits are never read.
+     */
     async rankForCursor(request: CursorRequest): Promise<Snippet[]> {
         const file = normalise(request.path);
+        if (!this.policy.allows(file, true)) return [];
         await this.indexer.syncText(file, request.text);
-        return retrieveForCursor(this.indexer, {...request, path: file}, this.onError);
+        const allowed = {
+            ...request, path: file,
+            openEditors: this.policy.openEditors(request.openEditors), recentEdits: this.policy.recentEdits(request.recentEdits, file)
+        };
+        return this.policy.snippets(retrieveForCursor(this.indexer, allowed, this.onError), file);
     }
 
+    /** A refused active editor (and its selection) is left out; the question still gets the rest of the workspace. */
     async rankForQuestion(request: QuestionRequest): Promise<Snippet[]> {
-        const current = request.current && {...request.current, path: normalise(request.current.path)};
+        let current = request.current && {...request.current, path: normalise(request.current.path)};
+        if (current && !this.policy.allows(current.path, true)) current = undefined;
         if (current) await this.indexer.syncText(current.path, current.text);
-        return retrieveForQuestion(this.indexer, {...request, current}, this.onError);
+        const allowed = {...request, current, openEditors: this.policy.openEditors(request.openEditors)};
+        return this.policy.snippets(retrieveForQuestion(this.indexer, allowed, this.onError), current?.path);
     }
 
     async contextForCursor(request: CursorRequest, counter?: TokenCounter): Promise<PackResult> {

@@ -13,6 +13,7 @@ import {IgnoreRules, toPosix} from "./ignoreRules";
 import {isParsedLanguage, languageOf, type ParsedLanguage} from "./languages";
 import {LiveTrees, textEdit} from "./liveTrees";
 import {GrammarSet} from "./parser";
+import {runScheduled} from "./parseScheduler";
 import {loadSnapshot, saveSnapshot, shardOf} from "./persistence";
 import {TextCache} from "./textCache";
 import type {IndexedFile, IndexOptions, IndexProgress, IndexStats} from "./types";
@@ -20,20 +21,27 @@ import {ParsePool} from "./worker/parsePool";
 import {WorkspaceIndex} from "./workspaceIndex";
 
 /**
- * Below this many files, starting parse helpers costs more than it saves: each helper compiles the grammars
- * it needs again (up to half a second for the largest) before it parses anything. Measured on 2 cores with one
- * helper: 228 files went from 200 to 163 files/s, 669 files from 226 to 308; the crossover lies between.
+ * From this many files to parse, helpers share every language: each compiles the grammars it needs again (a
+ * query over a large grammar alone takes up to a quarter second), which the number of files repays.
  */
 const minFilesForHelpers = 400;
+
+/**
+ * From this many files in two or more languages, helpers start for the grammars: each language is parsed by
+ * the thread that compiled its grammar, so grammars compile in parallel and none twice (parseScheduler.ts).
+ */
+const minFilesForGrammarHelpers = 32;
 
 /** Parse helpers besides the indexing thread: one per spare core, at most three. */
 export function defaultParseHelpers(): number {
     return Math.max(0, Math.min(3, os.availableParallelism() - 1));
 }
 
-/** How many helpers indexing `files` files starts. */
-export function parseHelpersFor(files: number, options: IndexOptions): number {
-    return files >= minFilesForHelpers ? options.parseHelpers ?? defaultParseHelpers() : 0;
+/** How many helpers parsing `files` files in `languages` languages (plain text counts as one) starts. */
+export function parseHelpersFor(files: number, options: IndexOptions, languages = 1): number {
+    const helpers = options.parseHelpers ?? defaultParseHelpers();
+    if (files >= minFilesForHelpers) return helpers;
+    return files >= minFilesForGrammarHelpers ? Math.min(helpers, languages - 1) : 0;
 }
 
 interface Prepared {
@@ -45,6 +53,10 @@ interface Prepared {
 }
 
 export type UpdateResult = "indexed" | "unchanged" | "removed" | "skipped";
+
+function isLink(file: string): boolean {
+    return fs.lstatSync(file, {throwIfNoEntry: false})?.isSymbolicLink() ?? false;
+}
 
 export class Indexer {
     readonly index = new WorkspaceIndex();
@@ -85,34 +97,33 @@ export class Indexer {
         for (const root of this.roots) await crawl(root, this.rules.get(root)!, (file) => found.push({root, file: toPosix(file)}));
         const seen = new Set(found.map((f) => f.file));
         let pool: ParsePool | undefined;
-        const inFlight = new Set<Promise<void>>();
         let lastReport = 0;
+        let done = 0;
+        // Yield between files: retrieval requests are answered while indexing runs, not after the whole workspace.
+        const pause = async (): Promise<void> => {
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            const now = Date.now();
+            if (onProgress && now - lastReport > 100) { lastReport = now; onProgress({done, total: found.length, finished: false}); }
+        };
         this.index.startBulk();
         try {
             for (const file of [...this.index.allFiles()]) if (!seen.has(file.path)) this.dropFile(file.path);
-            const helpers = parseHelpersFor(found.length, this.options);
-            pool = helpers > 0 ? new ParsePool(helpers, this.wasmDir) : undefined;
+            // The cheap checks first, so the parsing work is known before it is handed out.
+            const jobs: Prepared[] = [];
             for (let i = 0; i < found.length; i++) {
                 const prepared = this.prepare(found[i].root, found[i].file, true);
-                if (prepared) {
-                    const remote = pool?.tryRun(prepared.job);
-                    if (remote) {
-                        const done: Promise<void> = remote
-                            .catch(() => this.runJob(prepared.job)) // a crashed helper's job is done here
-                            .then((result) => { this.apply(prepared, result); })
-                            .finally(() => inFlight.delete(done));
-                        inFlight.add(done);
-                    } else {
-                        this.apply(prepared, await this.runJob(prepared.job));
-                    }
-                }
-                // Yield after every file: retrieval requests are answered between files, not after the whole
-                // workspace, and helpers' results are taken in while they work on.
-                await new Promise<void>((resolve) => setImmediate(resolve));
-                const now = Date.now();
-                if (onProgress && now - lastReport > 100) { lastReport = now; onProgress({done: i + 1, total: found.length, finished: false}); }
+                if (prepared) jobs.push(prepared); else done++;
+                if (i % 64 === 63) await pause();
             }
-            await Promise.all(inFlight);
+            const helpers = parseHelpersFor(jobs.length, this.options, new Set(jobs.map((p) => p.job.language)).size);
+            pool = helpers > 0 ? new ParsePool(helpers, this.wasmDir) : undefined;
+            await runScheduled(jobs.map((p) => ({job: p.job, bytes: p.stat.size})), {
+                local: {languages: new Set(this.grammars.languages()), hasRoom: () => true, run: (job) => this.runJob(job)},
+                helpers: pool?.lanes ?? [],
+                grammarBytes: (language) => isParsedLanguage(language) ? this.grammars.wasmBytes(language) : 0,
+                deliver: (i, result) => { this.apply(jobs[i], result); done++; },
+                pause
+            });
         } finally {
             await pool?.dispose();
             this.index.finishBulk();
@@ -128,7 +139,8 @@ export class Indexer {
         const file = toPosix(path.resolve(filePath));
         const root = this.rootOf(file);
         if (!root) return "skipped";
-        if (languageOf(file) === undefined || this.rules.get(root)!.isIgnored(file, false)) return this.removeFile(file) ? "removed" : "skipped";
+        // A link is never followed, as the crawl never follows one: it may point out of the workspace.
+        if (languageOf(file) === undefined || this.rules.get(root)!.isIgnored(file, false) || isLink(file)) return this.removeFile(file) ? "removed" : "skipped";
         return this.indexOne(root, file, false);
     }
 
@@ -152,7 +164,7 @@ export class Indexer {
     async renameFile(oldPath: string, newPath: string): Promise<UpdateResult> {
         this.removeFile(oldPath);
         const target = toPosix(path.resolve(newPath));
-        const stat = fs.statSync(target, {throwIfNoEntry: false});
+        const stat = fs.lstatSync(target, {throwIfNoEntry: false});
         if (stat?.isDirectory()) {
             const root = this.rootOf(target);
             if (!root) return "skipped";
@@ -170,7 +182,11 @@ export class Indexer {
         const existing = this.index.get(file);
         const hash = contentHash(text);
         if (existing && existing.hash === hash) return "unchanged";
-        const root = this.rootOf(file) ?? path.posix.dirname(file);
+        // Never a file outside the folders, on the deny list or in a .hearthignore; a gitignored one the user is
+        // editing may be (retrieval's policy keeps it from other requests).
+        const root = this.rootOf(file);
+        const reason = root && this.rules.get(root)!.reason(file, false);
+        if (!root || reason === "denied" || reason === "hearthignore") return "skipped";
         const language = languageOf(file);
         if (!language) return "skipped";
         const analysis = isParsedLanguage(language) ? await this.analyzeEdited(file, language, text) : await analyze(this.grammars, language, text, file);
@@ -226,6 +242,11 @@ export class Indexer {
 
     get folders(): readonly string[] {
         return this.roots;
+    }
+
+    /** The ignore rules of a workspace folder (as `rootOf` names it). */
+    rulesOf(root: string): IgnoreRules | undefined {
+        return this.rules.get(root);
     }
 
     rootOf(file: string): string | undefined {

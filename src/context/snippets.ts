@@ -15,7 +15,7 @@ export interface SnippetSourceFiles {
 export function lineRangeSnippet(
     files: SnippetSourceFiles, path: string, startLine: number, endLine: number, score: number, source: SnippetSource, symbol?: string
 ): Snippet | undefined {
-    const cached = files.texts.get(path);
+    const cached = files.texts.redacted(path);
     if (!cached) return undefined;
     const last = cached.starts.length - 1;
     const start = Math.max(0, Math.min(startLine, last));

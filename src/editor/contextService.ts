@@ -4,6 +4,7 @@
 import path from "node:path";
 import * as vscode from "vscode";
 import {contextBudget} from "../context/budget";
+import {isIgnoreFile} from "../context/ignoreFiles";
 import {packWithTokenizer} from "../context/pack";
 import {RecentEdits} from "../context/recentEdits";
 import type {TokenCounter} from "../context/tokenCount";
@@ -176,7 +177,8 @@ export class ContextService implements vscode.Disposable {
     private fileChanged(uri: vscode.Uri): void {
         if (uri.scheme !== "file") return;
         const file = uri.fsPath;
-        if (path.basename(file) === ".gitignore") { void this.reconfigure(); return; }
+        // A .gitignore or .hearthignore changes what may be indexed: crawl again (unchanged files are not re-parsed).
+        if (isIgnoreFile(file)) { void this.reconfigure(); return; }
         clearTimeout(this.pendingFiles.get(file));
         this.pendingFiles.set(file, setTimeout(() => {
             this.pendingFiles.delete(file);
@@ -186,6 +188,7 @@ export class ContextService implements vscode.Disposable {
 
     private fileDeleted(uri: vscode.Uri): void {
         if (uri.scheme !== "file") return;
+        if (isIgnoreFile(uri.fsPath)) { void this.reconfigure(); return; }
         this.recentEdits.forget(uri.fsPath);
         void this.client.then((c) => c.call("removeFile", uri.fsPath)).catch((e: Error) => this.log.warn(`Hearth context: ${e.message}`));
     }
@@ -193,6 +196,7 @@ export class ContextService implements vscode.Disposable {
     private async renamed(from: vscode.Uri, to: vscode.Uri): Promise<void> {
         if (from.scheme !== "file" || to.scheme !== "file") return;
         this.recentEdits.rename(from.fsPath, to.fsPath);
+        if (isIgnoreFile(from.fsPath) || isIgnoreFile(to.fsPath)) { await this.reconfigure(); return; }
         try {
             await (await this.client).call("renameFile", from.fsPath, to.fsPath);
         } catch (error) {
