@@ -63,6 +63,8 @@ export interface CompleterOptions {
     window?: WindowOptions;
     now?(): number;
     sleep?(ms: number, signal: AbortSignal): Promise<void>;
+    /** Time spent in each extension-side phase of a request (no model time), for the benchmark. */
+    onPhase?(phase: "context" | "prompt" | "postprocess", ms: number): void;
 }
 
 /** What happened to requests, for the benchmark and the e2e suite. */
@@ -177,7 +179,9 @@ export class Completer {
         };
         let shape: Shape, context: string;
         try {
+            const started = performance.now();
             [shape, context] = await Promise.all([this.backend.shape(doc, controller.signal), this.backend.context(doc, controller.signal)]);
+            this.options.onPhase?.("context", performance.now() - started);
         } catch (error) {
             ended(undefined);
             if (controller.signal.aborted) return undefined;
@@ -185,10 +189,12 @@ export class Completer {
         }
         if (controller.signal.aborted) { ended(undefined); return undefined; }
         entry.multiline = shape === "multiline";
+        const promptStarted = performance.now();
         const instruct = style === "instruct"
             ? buildInstructPrompt({languageId: doc.languageId, path: doc.displayPath, context, prefix: window.prefix, suffix: window.suffix})
             : undefined;
         const stops = [...(instruct ? instructStops : []), ...(entry.multiline ? [] : ["\n"])];
+        this.options.onPhase?.("prompt", performance.now() - promptStarted);
 
         // Shown as soon as the answer is complete, or at the soft deadline if what streamed is worth showing.
         let showEarly!: (text: string | undefined) => void;
@@ -223,8 +229,11 @@ export class Completer {
     }
 
     private finish(raw: string, entry: Running, prefix: string, suffix: string, doc: CompletionDocument): string | undefined {
+        const started = performance.now();
         const code = entry.style === "instruct" ? parseInstructAnswer(raw, entry.windowPrefix) : raw;
-        return postprocess(code, {languageId: doc.languageId, prefix, suffix, multiline: entry.multiline, indentUnit: doc.indentUnit});
+        const shown = postprocess(code, {languageId: doc.languageId, prefix, suffix, multiline: entry.multiline, indentUnit: doc.indentUnit});
+        this.options.onPhase?.("postprocess", performance.now() - started);
+        return shown;
     }
 
     /** Whether post-processing already cuts the streamed answer before its last complete line. */

@@ -1,0 +1,280 @@
+// `npm run bench -- completion [--repo PATH] [--hunks N] [--files N] [--seed N]`: inline completion end to end on
+// the generated gemma4 model through the real runtime process, with the real context engine over PATH (default:
+// this project), driving the Completer as VS Code's inline-completion requests would.
+// - overhead_ms_p50/p95: extension-side work per request (context, prompt, post-processing), no model time.
+// - first_ghost_ms_cold / first_ghost_ms_typing: to the first suggestion in a file never asked about, then after
+//   one more keystroke (the file's real next character).
+// - a typing replay: hunks of added lines from the repository's git history (or, without history, lines of its
+//   functions) removed from their file and typed back character by character, ~60 ms a key and a pause at line
+//   ends; each keystroke cancels VS Code's previous request, as the editor does.
+// - predictive_recall_8k: bench/predictiveRecall.ts, on the same repository.
+import {execFileSync} from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type {BenchArgs} from "./run";
+import {Completer, type CompletionDocument} from "../src/completion/completer";
+import {runtimeBackend} from "../src/completion/runtimeBackend";
+import {TreeShapes} from "../src/completion/treeShape";
+import {ContextEngine} from "../src/context/engine";
+import {commentSyntax} from "../src/context/commentSyntax";
+import {renderSnippetIn} from "../src/context/pack";
+import {RuntimeClient} from "../src/runtime/client";
+import type {GenerationResult, ModelInfo} from "../src/runtime/protocol";
+import {ensureTestModels, testModelPath} from "../test/support/testModels";
+
+const ROOT = path.resolve(__dirname, "..");
+const KEY_MS = 60;
+const LINE_END_PAUSE_MS = 400;
+const LANGUAGE_IDS: Record<string, string> = {
+    ".ts": "typescript", ".tsx": "typescriptreact", ".js": "javascript", ".mjs": "javascript", ".py": "python", ".go": "go",
+    ".rs": "rust", ".java": "java", ".c": "c", ".h": "c", ".cpp": "cpp", ".cc": "cpp", ".cs": "csharp", ".rb": "ruby", ".php": "php", ".sh": "shellscript"
+};
+
+interface Hunk { path: string; base: string; offset: number; typed: string }
+
+export default async function completionBenchmark(args: BenchArgs): Promise<Record<string, unknown>> {
+    const repo = path.resolve(args.repo ?? ROOT);
+    const hunkCount = Number(args.options.hunks ?? 30);
+    const fileCount = Number(args.options.files ?? 8);
+    const random = mulberry32(Number(args.options.seed ?? 7));
+    ensureTestModels();
+
+    const engine = await ContextEngine.create({maxFileSizeKb: 512, exclude: []});
+    const indexed = await engine.indexFolders([repo]);
+    console.log(`indexed ${indexed.files} files of ${repo}`);
+    const shapes = await TreeShapes.create();
+
+    const client = new RuntimeClient({hostPath: path.join(ROOT, "dist", "runtime-host.mjs"), log: {info() {}, warn() {}, error: (m: string) => console.error(m)}});
+    const model: ModelInfo = await client.load({
+        engine: "embedded", modelPath: testModelPath("gemma4-target"), drafterMode: "promptLookup", maxDraftTokens: 8,
+        contextSize: 8192, gpu: "off", threads: 1
+    });
+    console.log(`model ${path.basename(model.modelPath)}: FIM ${model.hasFim ? "yes" : "no"}, chat ${model.chatWrapper}`);
+
+    const results: GenerationResult[] = [];
+    const overhead = {context: 0, prompt: 0, postprocess: 0};
+    const overheads: number[] = [];
+    const backend = runtimeBackend({
+        model: () => model,
+        promptStyle: () => (args.options.style as "fim" | "instruct" | undefined) ?? "auto",
+        complete: (params, options) => client.complete(params, options),
+        context: async (doc, signal) => {
+            const text = doc.text;
+            const line = text.slice(0, doc.offset).split("\n").length - 1;
+            const column = doc.offset - (text.lastIndexOf("\n", doc.offset - 1) + 1);
+            const packed = await engine.contextForCursor({path: doc.path, text, line, column, budgetTokens: 2048, timeBudgetMs: 40});
+            if (signal.aborted) throw new Error("cancelled");
+            const comment = commentSyntax(doc.languageId);
+            return packed.snippets.map((s) => renderSnippetIn(s, comment)).join("\n");
+        },
+        shape: (doc) => shapes.shapeAt(doc.path, doc.languageId, doc.text, doc.offset),
+        multiline: () => true,
+        onResult: (result) => results.push(result)
+    });
+    const newCompleter = () => new Completer(backend, {
+        debounce: {minMs: 20, maxMs: 200}, maxTokens: 48, softDeadlineMs: 1500, hardDeadlineMs: 4000,
+        onPhase: (phase, ms) => { overhead[phase] += ms; if (phase === "postprocess") { overheads.push(overhead.context + overhead.prompt + overhead.postprocess); overhead.context = overhead.prompt = overhead.postprocess = 0; } }
+    });
+
+    // First ghost text: a file never asked about, then one more keystroke.
+    const files = pickFiles(engine, repo, fileCount, random);
+    const cold: number[] = [], typing: number[] = [];
+    for (const file of files) {
+        const completer = newCompleter();
+        const doc = cutAtLine(file, random);
+        if (!doc) continue;
+        let t0 = performance.now();
+        const first = await completer.provide(doc.doc, {at: Date.now(), explicit: true}, new AbortController().signal);
+        cold.push(performance.now() - t0);
+        const next = doc.next;
+        const typed: CompletionDocument = {...doc.doc, text: doc.doc.text.slice(0, doc.doc.offset) + next + doc.doc.text.slice(doc.doc.offset), offset: doc.doc.offset + 1};
+        t0 = performance.now();
+        await completer.provide(typed, {at: Date.now(), explicit: false, typed: next}, new AbortController().signal);
+        typing.push(performance.now() - t0);
+        console.log(`  ${path.relative(repo, file.path)}: cold ${cold.at(-1)!.toFixed(0)} ms, typing ${typing.at(-1)!.toFixed(0)} ms, suggestion ${JSON.stringify(first?.slice(0, 40))}`);
+        completer.dispose();
+    }
+
+    // Typing replay.
+    const hunks = pickHunks(engine, repo, hunkCount, random);
+    console.log(`replaying ${hunks.length} hunks (${hunks.reduce((n, h) => n + h.typed.length, 0)} keystrokes)`);
+    const replay = {keystrokes: 0, ghost: [] as number[]};
+    const requestsBefore = results.length;
+    let requests = 0, cancelled = 0;
+    for (const hunk of hunks) {
+        const completer = newCompleter();
+        let previous: AbortController | undefined;
+        const pending: Array<Promise<void>> = [];
+        for (let i = 1; i <= hunk.typed.length; i++) {
+            previous?.abort();
+            const controller = previous = new AbortController();
+            const typedSoFar = hunk.typed.slice(0, i);
+            const doc: CompletionDocument = {...documentOf(hunk.path, hunk.base), text: hunk.base.slice(0, hunk.offset) + typedSoFar + hunk.base.slice(hunk.offset), offset: hunk.offset + i};
+            const startedAt = performance.now();
+            replay.keystrokes++;
+            pending.push(completer.provide(doc, {at: Date.now(), explicit: false, typed: typedSoFar.slice(-1)}, controller.signal).then((text) => {
+                if (text !== undefined && !controller.signal.aborted) replay.ghost.push(performance.now() - startedAt);
+            }, () => undefined));
+            await sleep(typedSoFar.endsWith("\n") ? LINE_END_PAUSE_MS : KEY_MS);
+        }
+        await sleep(LINE_END_PAUSE_MS);
+        previous?.abort();
+        await Promise.all(pending);
+        await sleep(50);
+        requests += completer.counters.requests;
+        cancelled += completer.counters.cancelled;
+        completer.dispose();
+    }
+    const reuse = results.slice(requestsBefore).filter((r) => r.stats.promptTokens > 0).map((r) => r.stats.reusedPromptTokens / r.stats.promptTokens);
+
+    let predictive: Record<string, unknown> = {};
+    if (fs.existsSync(path.join(__dirname, "predictiveRecall.ts"))) {
+        const module = await import("./predictiveRecall") as unknown as {measurePredictiveRecall?: (repo: string, options: Record<string, unknown>) => Promise<Record<string, unknown>>};
+        if (module.measurePredictiveRecall) predictive = await module.measurePredictiveRecall(repo, {engine});
+    }
+    await client.dispose();
+
+    return {
+        repo, files: indexed.files, prompt_style: backend.promptStyle(),
+        overhead_ms_p50: round(percentile(overheads, 0.5)), overhead_ms_p95: round(percentile(overheads, 0.95)),
+        first_ghost_ms_cold: round(median(cold)), first_ghost_ms_typing: round(median(typing)),
+        typing_to_cold_ratio: round(median(typing) / Math.max(1, median(cold)), 3),
+        replay_hunks: hunks.length,
+        replay_keystrokes: replay.keystrokes,
+        replay_requests_per_keystroke: round(requests / Math.max(1, replay.keystrokes), 3),
+        replay_cancelled_share: round(cancelled / Math.max(1, requests), 3),
+        replay_ghost_ms_p50: round(percentile(replay.ghost, 0.5)), replay_ghost_ms_p95: round(percentile(replay.ghost, 0.95)),
+        replay_shown: replay.ghost.length,
+        replay_kv_reuse_p50: round(percentile(reuse, 0.5), 3),
+        ...predictive,
+        load_average: Number(os.loadavg()[0].toFixed(2))
+    };
+}
+
+function documentOf(file: string, text: string): CompletionDocument {
+    return {path: file, displayPath: path.basename(file), languageId: LANGUAGE_IDS[path.extname(file)] ?? "plaintext", text, offset: 0, indentUnit: /\n\t/.test(text) ? "\t" : "    "};
+}
+
+function pickFiles(engine: ContextEngine, repo: string, count: number, random: () => number): Array<{path: string, text: string}> {
+    const files = [...engine.indexer.index.allFiles()].filter((f) => f.symbols.parsed && f.symbols.definitions.length > 2 && LANGUAGE_IDS[path.extname(f.path)]);
+    return shuffle(files, random).slice(0, count).map((f) => ({path: f.path, text: engine.indexer.texts.get(f.path)?.text ?? fs.readFileSync(f.path, "utf8")}));
+}
+
+/** A cursor in the middle of a non-blank line, the rest of that line removed (as while typing it). */
+function cutAtLine(file: {path: string, text: string}, random: () => number): {doc: CompletionDocument, next: string} | undefined {
+    const lines = file.text.split("\n");
+    const candidates = lines.map((line, i) => ({line, i})).filter(({line}) => line.trim().length >= 12 && line.length < 200);
+    if (candidates.length === 0) return undefined;
+    const {line, i} = candidates[Math.floor(random() * candidates.length)];
+    const cut = indentLength(line) + Math.max(2, Math.floor((line.length - indentLength(line)) / 2));
+    const before = lines.slice(0, i).join("\n") + (i > 0 ? "\n" : "") + line.slice(0, cut);
+    const after = "\n" + lines.slice(i + 1).join("\n");
+    return {doc: {...documentOf(file.path, before + after), offset: before.length}, next: line[cut] ?? " "};
+}
+
+function pickHunks(engine: ContextEngine, repo: string, count: number, random: () => number): Hunk[] {
+    const fromGit = gitHunks(repo, count * 4);
+    const hunks: Hunk[] = [];
+    for (const candidate of shuffle(fromGit, random)) {
+        if (hunks.length >= count) break;
+        const text = engine.indexer.texts.get(candidate.path)?.text;
+        if (!text || !LANGUAGE_IDS[path.extname(candidate.path)]) continue;
+        const at = text.indexOf(candidate.added);
+        if (at < 0 || (at > 0 && text[at - 1] !== "\n")) continue;
+        const typed = candidate.added.trimEnd();
+        hunks.push({path: candidate.path, base: text.slice(0, at) + text.slice(at + candidate.added.length), offset: at, typed: typed.replace(/^[ \t]+/, "")});
+        const base = hunks.at(-1)!;
+        // Typing starts after the line's indentation, as the editor's auto-indent puts the cursor there.
+        const indent = typed.length - typed.replace(/^[ \t]+/, "").length;
+        base.base = text.slice(0, at) + typed.slice(0, indent) + text.slice(at + candidate.added.length);
+        base.offset = at + indent;
+    }
+    if (hunks.length < count) {
+        // No (or too little) history: lines of the repository's functions stand in.
+        for (const file of shuffle([...engine.indexer.index.allFiles()].filter((f) => f.symbols.parsed && LANGUAGE_IDS[path.extname(f.path)]), random)) {
+            if (hunks.length >= count) break;
+            const text = engine.indexer.texts.get(file.path)?.text;
+            const def = file.symbols.definitions.find((d) => d.kind === "function" && d.endLine - d.startLine >= 4);
+            if (!text || !def) continue;
+            const lines = text.split("\n");
+            const lineNo = def.startLine + 1 + Math.floor(random() * (def.endLine - def.startLine - 2));
+            const line = lines[lineNo];
+            if (!line || line.trim().length < 8 || line.length > 120) continue;
+            const indent = indentLength(line);
+            const start = lines.slice(0, lineNo).join("\n").length + 1;
+            hunks.push({path: file.path, base: text.slice(0, start + indent) + text.slice(start + line.length), offset: start + indent, typed: line.slice(indent)});
+        }
+    }
+    return hunks;
+}
+
+/** Added blocks of 1 to 3 lines from recent commits, each line 8 to 120 characters. */
+function gitHunks(repo: string, max: number): Array<{path: string, added: string}> {
+    let log: string;
+    try {
+        log = execFileSync("git", ["-C", repo, "log", "-p", "--no-color", "-U0", "--diff-filter=AM", "-n", "300", "--format=%H"], {encoding: "utf8", maxBuffer: 256 * 1024 * 1024, stdio: ["ignore", "pipe", "ignore"]});
+    } catch {
+        return [];
+    }
+    const top = execFileSync("git", ["-C", repo, "rev-parse", "--show-toplevel"], {encoding: "utf8"}).trim();
+    const hunks: Array<{path: string, added: string}> = [];
+    let file: string | undefined;
+    let added: string[] = [];
+    const flush = () => {
+        if (file && added.length >= 1 && added.length <= 3 && added.every((l) => l.trim().length >= 8 && l.length <= 120)) hunks.push({path: path.join(top, file), added: added.join("\n") + "\n"});
+        added = [];
+    };
+    for (const line of log.split("\n")) {
+        if (hunks.length >= max) break;
+        if (line.startsWith("+++ ")) { flush(); file = line.startsWith("+++ b/") ? line.slice(6) : undefined; }
+        else if (line.startsWith("@@")) flush();
+        else if (line.startsWith("+")) added.push(line.slice(1));
+        else if (!line.startsWith("-")) flush();
+    }
+    flush();
+    return hunks.filter((h) => h.path.startsWith(repo + path.sep) || h.path.startsWith(repo));
+}
+
+function indentLength(line: string): number {
+    return line.length - line.trimStart().length;
+}
+
+function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function median(values: number[]): number {
+    return percentile(values, 0.5);
+}
+
+function percentile(values: number[], p: number): number {
+    if (values.length === 0) return 0;
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+function round(value: number, digits = 1): number {
+    const f = 10 ** digits;
+    return Math.round(value * f) / f;
+}
+
+function mulberry32(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6D2B79F5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
+function shuffle<T>(items: readonly T[], random: () => number): T[] {
+    const copy = [...items];
+    for (let i = copy.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [copy[i], copy[j]] = [copy[j], copy[i]];
+    }
+    return copy;
+}
