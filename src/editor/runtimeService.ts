@@ -1,9 +1,13 @@
 // Binds the runtime client to VS Code: starts the process with the extension, loads the configured model,
-// reloads it when model settings change, keeps the status bar current, and tells the user once, plainly,
-// when the runtime crashes or a model file is refused.
+// reloads it when model settings change (the newest settings win: see runtime/loadQueue.ts), keeps the status
+// bar current, and tells the user once, plainly, when the runtime crashes (once per episode: runtime/crashNotice.ts),
+// hangs, cannot load its model again after a restart, or a model file is refused.
 import * as vscode from "vscode";
+import path from "node:path";
 import type {HearthConfig} from "../config";
-import {RuntimeClient} from "../runtime/client";
+import {RuntimeClient, type RuntimeState} from "../runtime/client";
+import {crashNotice} from "../runtime/crashNotice";
+import {NewestLoad} from "../runtime/loadQueue";
 import {RuntimeError, type LoadParams, type ModelInfo} from "../runtime/protocol";
 import type {OutputLog} from "./outputLog";
 import {RuntimeStatusBar} from "./runtimeStatusBar";
@@ -18,8 +22,11 @@ export class RuntimeService implements vscode.Disposable {
     private readonly statusBar = new RuntimeStatusBar();
     private model: ModelInfo | undefined;
     private loadError: string | undefined;
-    private loaded: string | undefined;
-    private crashNoticeShown = false;
+    /** Settings applied in a row: the newest wins, an older load is cancelled and its late outcome ignored. */
+    private readonly loads = new NewestLoad<LoadParams, ModelInfo>((params) => JSON.stringify(params));
+    /** The settings last applied, for a restart that finds no model to reload. */
+    private lastConfig: HearthConfig | undefined;
+    private reloadFailures = 0;
     private readonly warnedEndpoints = new Set<string>();
     private readonly timer: NodeJS.Timeout;
     private readonly modelChanged = new vscode.EventEmitter<ModelInfo | undefined>();
@@ -28,19 +35,26 @@ export class RuntimeService implements vscode.Disposable {
 
     constructor(extensionUri: vscode.Uri, private readonly log: OutputLog, private readonly resolve: LoadResolver) {
         this.client = new RuntimeClient({hostPath: vscode.Uri.joinPath(extensionUri, "dist", "runtime-host.mjs").fsPath, log});
-        this.client.onStateChange((state) => {
-            if (state === "ready" && this.model !== undefined) this.crashNoticeShown = false;
-            this.statusBar.update(state, this.model);
-        });
+        this.client.onStateChange((state) => this.showState(state));
         this.client.onCrash((crash) => {
-            if (!crash.willRestart) {
-                void vscode.window.showErrorMessage("Hearth's model runtime keeps stopping and was not restarted.", "Restart", "Show Log")
+            // One notice per episode: a runtime that crashes again before it was healthy for a while says nothing new.
+            const notice = crashNotice(crash);
+            if (notice === undefined) return;
+            if (notice.severity === "error") {
+                void vscode.window.showErrorMessage(notice.text, "Restart", "Show Log")
                     .then((choice) => choice === "Restart" ? this.restart() : choice === "Show Log" ? log.show() : undefined);
-            } else if (!this.crashNoticeShown) {
-                this.crashNoticeShown = true;
-                void vscode.window.showWarningMessage("Hearth's model runtime stopped unexpectedly and is restarting. Requests in progress were cancelled; nothing was applied.", "Show Log")
+            } else {
+                void vscode.window.showWarningMessage(notice.text, "Show Log")
                     .then((choice) => { if (choice === "Show Log") log.show(); });
             }
+        });
+        this.client.onReloadFailed(({params, error}) => {
+            // The process runs on with no model; the same settings load it afresh when applied again.
+            this.reloadFailures++;
+            this.loads.forget();
+            this.reportLoadFailure(error, params, `Hearth's runtime restarted but could not load ${path.basename(params.modelPath)} again`);
+            this.setModel(undefined);
+            this.showState(this.client.state);
         });
         this.timer = setInterval(() => void this.refreshStatus(), STATUS_REFRESH_MS);
     }
@@ -49,33 +63,47 @@ export class RuntimeService implements vscode.Disposable {
     /** Why the last load failed (shown to the user as well), until a load succeeds. */
     get lastLoadError(): string | undefined { return this.loadError; }
 
-    /** Loads what the settings name, unless it is loaded already. */
+    /** Loads what the settings name, unless it is loaded (or loading) already. The newest call wins. */
     async apply(config: HearthConfig): Promise<void> {
-        const resolved = await this.resolve(config);
-        if ("missing" in resolved) {
-            this.setModel(undefined);
-            this.loaded = undefined;
-            this.log.info(resolved.missing);
-            this.statusBar.update("ready", undefined);
-            return;
+        this.lastConfig = config;
+        const outcome = await this.loads.apply(
+            async () => {
+                const resolved = await this.resolve(config);
+                return "missing" in resolved ? resolved : {params: resolved};
+            },
+            (params, signal) => {
+                this.statusBar.loading(params.modelPath);
+                return this.client.load(params, {signal});
+            }
+        );
+        switch (outcome.kind) {
+            case "superseded":
+            case "unchanged":
+                return;
+            case "cleared":
+                this.setModel(undefined);
+                this.log.info(outcome.missing);
+                break;
+            case "loaded": {
+                const model = outcome.value;
+                this.loadError = undefined;
+                this.setModel(model);
+                if (model.engine === "openaiCompatible") this.warnRemote(outcome.params.endpoint?.url ?? model.modelPath);
+                this.log.info(`Model ready: ${model.modelPath} (${model.engine}, drafter ${model.drafter}, context ${model.contextSize})`);
+                break;
+            }
+            case "failed":
+                if (outcome.error instanceof RuntimeError && outcome.error.code === "cancelled") {
+                    // Cancelled by a restart or shutdown, not by newer settings: nothing to tell beyond the log.
+                    this.log.info(`Loading ${outcome.params?.modelPath ?? "the model"} was cancelled: ${outcome.error.message}`);
+                } else {
+                    this.reportLoadFailure(outcome.error, outcome.params);
+                }
+                // The runtime frees its model before it loads another: after a failed load it has none.
+                if (outcome.params !== undefined) this.setModel(undefined);
+                break;
         }
-        const key = JSON.stringify(resolved);
-        if (key === this.loaded) return;
-        this.loaded = key;
-        try {
-            await this.client.start();
-            this.statusBar.update("starting", undefined);
-            const model = await this.client.load(resolved);
-            this.loadError = undefined;
-            this.setModel(model);
-            if (model.engine === "openaiCompatible") this.warnRemote(resolved.endpoint?.url ?? model.modelPath);
-            this.log.info(`Model ready: ${this.model!.modelPath} (${this.model!.engine}, drafter ${this.model!.drafter}, context ${this.model!.contextSize})`);
-        } catch (error) {
-            this.loaded = undefined;
-            this.reportLoadFailure(error, resolved);
-            this.setModel(undefined);
-        }
-        this.statusBar.update(this.client.state, this.model);
+        this.showState(this.client.state);
     }
 
     /** The GPU memory the runtime process sees (it alone may load the native library); undefined on CPU-only machines. */
@@ -85,21 +113,27 @@ export class RuntimeService implements vscode.Disposable {
         return {totalBytes: machine.vramTotalBytes, freeBytes: machine.vramFreeBytes, unifiedMemory: machine.unifiedMemory};
     }
 
+    /** The user's retry: a fresh process with the model it had, or else the model the settings name. */
     async restart(): Promise<void> {
-        this.crashNoticeShown = false;
         try {
+            const reloadFailures = this.reloadFailures;
             await this.client.restart();
+            // A reload that failed was told already; trying the same settings again would only repeat it.
+            if (this.client.loadedParams === undefined && this.lastConfig !== undefined && this.reloadFailures === reloadFailures) {
+                this.loads.forget();
+                await this.apply(this.lastConfig);
+            }
         } catch (error) {
             void vscode.window.showErrorMessage(`Hearth's runtime could not be restarted: ${(error as Error).message}`);
         }
     }
 
-    private reportLoadFailure(error: unknown, params: LoadParams): void {
+    private reportLoadFailure(error: unknown, params: LoadParams | undefined, lead = "Hearth could not load its model"): void {
         const message = error instanceof Error ? error.message : String(error);
-        this.log.error(`Loading ${params.modelPath} failed: ${message}`);
+        this.log.error(`Loading ${params?.modelPath ?? "the model"} failed: ${message}`);
         const text = error instanceof RuntimeError && error.code === "badModel"
-            ? `Hearth can't use the model file ${error.path ?? params.modelPath}: ${message}`
-            : `Hearth could not load its model: ${message}`;
+            ? `Hearth can't use the model file ${error.path ?? params?.modelPath}: ${message}`
+            : `${lead}: ${message}`;
         this.loadError = text;
         void vscode.window.showErrorMessage(text, "Select Model…", "Show Log")
             .then((choice) => choice === "Select Model…" ? vscode.commands.executeCommand("hearth.selectModel") : choice === "Show Log" ? this.log.show() : undefined);
@@ -115,13 +149,20 @@ export class RuntimeService implements vscode.Disposable {
         ).then((choice) => { if (choice) void vscode.commands.executeCommand("workbench.action.openSettings", "hearth.engine"); });
     }
 
+    /** While a load is under way the status bar keeps saying so; otherwise it shows the runtime's state. */
+    private showState(state: RuntimeState): void {
+        if (this.loads.busy && state === "ready") return;
+        // A runtime never started (nothing to load yet) still needs the "choose a model" item.
+        this.statusBar.update(state === "stopped" ? "ready" : state, this.model, undefined, this.loadError);
+    }
+
     private setModel(model: ModelInfo | undefined): void {
         this.model = model;
         this.modelChanged.fire(model);
     }
 
     private async refreshStatus(): Promise<void> {
-        if (this.model === undefined || this.client.state !== "ready") return;
+        if (this.model === undefined || this.client.state !== "ready" || this.loads.busy) return;
         try {
             this.statusBar.update("ready", this.model, await this.client.status());
         } catch {
@@ -131,6 +172,7 @@ export class RuntimeService implements vscode.Disposable {
 
     dispose(): void {
         clearInterval(this.timer);
+        this.loads.cancel();
         this.statusBar.dispose();
         this.modelChanged.dispose();
         void this.client.dispose();

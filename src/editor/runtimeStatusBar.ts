@@ -13,7 +13,14 @@ export class RuntimeStatusBar implements vscode.Disposable {
         this.show("$(loading~spin) Hearth", "Hearth is starting", "hearth.showRuntimeLog");
     }
 
-    update(state: RuntimeState, model: ModelInfo | undefined, status?: RuntimeStatus): void {
+    /** A model load is under way (after a settings change or a model pick). */
+    loading(modelPath: string): void {
+        const name = path.basename(modelPath).replace(/\.gguf$/i, "");
+        this.show(`$(loading~spin) Hearth: loading ${name}`, `Hearth is loading ${modelPath}`, "hearth.showRuntimeLog");
+    }
+
+    /** `problem`: why no model is loaded (the last load's failure), shown in the tooltip. */
+    update(state: RuntimeState, model: ModelInfo | undefined, status?: RuntimeStatus, problem?: string): void {
         switch (state) {
             case "starting":
             case "restarting":
@@ -27,7 +34,7 @@ export class RuntimeStatusBar implements vscode.Disposable {
                 break;
         }
         if (model === undefined)
-            return this.show("$(flame) Hearth: no model", "No model is loaded. Click to choose one.", "hearth.selectModel", "statusBarItem.warningBackground");
+            return this.show("$(flame) Hearth: no model", `${problem ? `${problem}\n\n` : ""}No model is loaded. Click to choose one.`, "hearth.selectModel", "statusBarItem.warningBackground");
         const name = model.engine === "openaiCompatible" ? model.modelPath : path.basename(model.modelPath).replace(/\.gguf$/i, "");
         const remote = model.engine === "openaiCompatible";
         const parts = [`$(${remote ? "globe" : "flame"}) ${name}`];

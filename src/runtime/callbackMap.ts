@@ -21,6 +21,11 @@ export class CallbackMap {
 
     get size(): number { return this.pending.size; }
 
+    /** The methods in flight, for messages about what was running when something went wrong. */
+    methods(): string[] {
+        return [...this.pending.values()].map((entry) => entry.method);
+    }
+
     chunk(id: number, chunk: TextChunk): void {
         this.pending.get(id)?.onChunk?.(chunk);
     }

@@ -62,7 +62,7 @@ describe("runtime process with the embedded engine", function () {
     });
 
     it("fails the request in flight when the process crashes, then restarts and reloads the model", async () => {
-        client = new RuntimeClient({hostPath, log: silentLogger, backoff: {initialDelayMs: 50, maxDelayMs: 100, maxCrashes: 3, windowMs: 60_000}});
+        client = new RuntimeClient({hostPath, log: silentLogger, backoff: {initialDelayMs: 50, maxDelayMs: 100, maxCrashes: 3, healthyPeriodMs: 60_000}});
         await client.load(loadParams());
         const crashes: CrashInfo[] = [];
         client.onCrash((c) => crashes.push(c));
