@@ -19,7 +19,8 @@ const STATUS_REFRESH_MS = 5000;
 
 export class RuntimeService implements vscode.Disposable {
     readonly client: RuntimeClient;
-    private readonly statusBar = new RuntimeStatusBar();
+    /** Hearth's status-bar item; the completion wiring reports requests, results and the snooze to it too. */
+    readonly statusBar = new RuntimeStatusBar();
     private model: ModelInfo | undefined;
     private loadError: string | undefined;
     /** Settings applied in a row: the newest wins, an older load is cancelled and its late outcome ignored. */

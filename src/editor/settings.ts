@@ -1,13 +1,24 @@
 // The one module that reads Hearth's settings from VS Code. Defaults live in package.json only:
-// `inspect`-free `get` returns them, so nothing here repeats a default.
+// `get` and `inspect` return them, so nothing here repeats a default.
 import * as vscode from "vscode";
 import type {DrafterMode, HearthConfig} from "../config";
 
 const SECTION = "hearth";
 
+/**
+ * Settings that name a program, a model file, a folder, the engine or an endpoint. package.json gives them
+ * `"scope": "machine"`, so VS Code takes them from user settings only; they are read here from user settings
+ * explicitly as well, so a workspace's `.vscode/settings.json` can never choose what runs or where code goes.
+ */
+export const MACHINE_SETTINGS = [
+    "model.id", "model.path", "model.downloadDirectory", "drafter.path",
+    "engine", "llamaServer.path", "endpoint.url", "endpoint.model"
+] as const;
+const machineSettings: ReadonlySet<string> = new Set(MACHINE_SETTINGS);
+
 export function readConfig(): HearthConfig {
     const c = vscode.workspace.getConfiguration(SECTION);
-    const get = <T>(key: string): T => c.get<T>(key) as T;
+    const get = <T>(key: string): T => (machineSettings.has(key) ? userValue<T>(c, key) : c.get<T>(key)) as T;
     return {
         model: {id: get("model.id"), path: get("model.path"), downloadDirectory: get("model.downloadDirectory")},
         drafter: {mode: get("drafter.mode"), path: get("drafter.path"), maxDraftTokens: get("drafter.maxDraftTokens")},
@@ -31,6 +42,12 @@ export function readConfig(): HearthConfig {
     };
 }
 
+/** The user's own value (local or remote user settings), else the default: never a workspace's. */
+function userValue<T>(c: vscode.WorkspaceConfiguration, key: string): T | undefined {
+    const inspected = c.inspect<T>(key);
+    return inspected?.globalValue ?? inspected?.defaultValue;
+}
+
 /** Calls `listener` with fresh settings whenever any `hearth.*` setting changes. */
 export function onConfigChange(listener: (config: HearthConfig) => void): vscode.Disposable {
     return vscode.workspace.onDidChangeConfiguration((event) => {
@@ -39,10 +56,20 @@ export function onConfigChange(listener: (config: HearthConfig) => void): vscode
 }
 
 export async function setCompletionsEnabled(enabled: boolean): Promise<void> {
+    await setCompletionEnabledFor("*", enabled);
+}
+
+/**
+ * Switches inline completions for one language id (`*`: the default for every language without its own entry)
+ * in the user's settings. Only the user's own map is rewritten: VS Code merges it over the default map, and
+ * copying the merged value would freeze defaults and a workspace's entries into user settings. A workspace entry
+ * for the same language still wins; the caller can compare completionEnabledFor(readConfig(), …) afterwards.
+ */
+export async function setCompletionEnabledFor(languageId: string, enabled: boolean): Promise<void> {
     const c = vscode.workspace.getConfiguration(SECTION);
-    const current = {...(c.get<Record<string, boolean>>("completion.enable") ?? {})};
-    current["*"] = enabled;
-    await c.update("completion.enable", current, vscode.ConfigurationTarget.Global);
+    const own = {...(c.inspect<Record<string, boolean>>("completion.enable")?.globalValue ?? {})};
+    own[languageId] = enabled;
+    await c.update("completion.enable", own, vscode.ConfigurationTarget.Global);
 }
 
 /** The choice made in "Hearth: Select Model…", saved as user settings. */
