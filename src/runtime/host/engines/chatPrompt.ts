@@ -27,14 +27,15 @@ export class ChatFormatter {
         return this.resolved.wrapperName;
     }
 
-    render(messages: readonly ChatMessage[], reasoning: boolean): ChatPrompt {
+    /** `prefill`: the start of the model's answer, already written (an instruct completion's code so far). */
+    render(messages: readonly ChatMessage[], reasoning: boolean, prefill = ""): ChatPrompt {
         if (messages.length === 0) throw new Error("a chat needs at least one message");
         const wrapper = this.gemma4 ? (reasoning ? this.gemma4.on : this.gemma4.off) : this.resolved;
         const history: ChatHistoryItem[] = messages.map((message): ChatHistoryItem => {
             if (message.role === "assistant") return {type: "model", response: [message.content]};
             return {type: message.role, text: message.content};
         });
-        history.push({type: "model", response: [""]}); // the answer to generate: an open model turn
+        history.push({type: "model", response: [prefill]}); // the answer to generate: an open model turn
         const state = wrapper.generateContextState({chatHistory: history});
         const tokens = state.contextText.tokenize(this.model.tokenizer);
         const stopTokens = new Set<Token>();
