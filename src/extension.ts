@@ -2,13 +2,16 @@
 import os from "node:os";
 import * as vscode from "vscode";
 import {ChatViewProvider} from "./chat/chatView";
-import {OutputLog} from "./ui/outputLog";
-import {registerModelPicker} from "./ui/modelPicker";
-import {onConfigChange, readConfig, setCompletionsEnabled} from "./settings";
-import {RuntimeService} from "./runtimeService";
-import {promptForEndpointKey, withEndpointKey} from "./ui/endpointKey";
+import {OutputLog} from "./editor/outputLog";
+import {registerModelPicker} from "./editor/modelPicker";
+import {onConfigChange, readConfig, setCompletionsEnabled} from "./editor/settings";
+import {RuntimeService} from "./editor/runtimeService";
+import {promptForEndpointKey} from "./editor/endpointKey";
+import {EndpointConsent} from "./editor/endpointConsent";
+import {createLoadGate} from "./editor/loadGate";
+import {WorkspaceTrust} from "./editor/trust";
 import {createLoadResolver} from "./runtime/models/loadResolver";
-import {ContextService} from "./workspace/contextService";
+import {ContextService} from "./editor/contextService";
 import {modelTokenCounter} from "./context/tokenCount";
 
 /** What activate() returns: used by the e2e suite to observe the running extension. */
@@ -19,6 +22,8 @@ export interface HearthApi {
     readonly context: ContextService;
     /** The model runtime: the child process, its client, and the loaded model's facts. */
     readonly runtime: RuntimeService;
+    /** Workspace trust as Hearth sees it: in Restricted Mode nothing runs and the status bar says why. */
+    readonly trust: WorkspaceTrust;
 }
 
 /** Choosing a model writes several settings in a row; load once they have settled. */
@@ -45,8 +50,10 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
         ...pendingCommands.map(([command, capability]) => vscode.commands.registerCommand(command, () => notBuiltYet(capability, log)))
     );
     const contextService = new ContextService(context, log);
-    // The default model fits this machine's RAM and, where the runtime finds a GPU, its VRAM.
-    const vram = () => runtime.vram(readConfig().runtime.gpu).catch(() => undefined);
+    const trust = new WorkspaceTrust(log);
+    // The default model fits this machine's RAM and, where the runtime finds a GPU, its VRAM. Asking starts
+    // the runtime process, which Restricted Mode does not allow.
+    const vram = () => trust.trusted ? runtime.vram(readConfig().runtime.gpu).catch(() => undefined) : Promise.resolve(undefined);
     const resolveLoad = createLoadResolver({
         memory: async () => {
             const gpu = await vram();
@@ -57,16 +64,17 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
             };
         }
     });
-    const runtime: RuntimeService = new RuntimeService(context.extensionUri, log, async (config) => {
-        const resolved = await resolveLoad(config);
-        return "missing" in resolved ? resolved : withEndpointKey(context.secrets, resolved);
-    });
+    const runtime: RuntimeService = new RuntimeService(context.extensionUri, log, createLoadGate({
+        trust, resolve: resolveLoad, consent: new EndpointConsent(context.globalState), secrets: context.secrets, log
+    }));
     let settle: NodeJS.Timeout | undefined;
     context.subscriptions.push(
         registerModelPicker({log, vram}),
         vscode.commands.registerCommand("hearth.setEndpointApiKey", async () => {
-            if (await promptForEndpointKey(context.secrets)) await runtime.apply(readConfig());
+            if (await promptForEndpointKey(context.secrets, readConfig().endpoint.url)) await runtime.apply(readConfig());
         }),
+        trust,
+        trust.onDidGrant(() => void runtime.apply(readConfig())),
         contextService,
         runtime,
         onConfigChange((config) => {
@@ -76,6 +84,8 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
         {dispose: () => clearTimeout(settle)},
         // Context budgets are capped by the loaded model's context window.
         runtime.onDidChangeModel((model) => {
+            // The walkthrough's "Choose or download a model" step completes on this.
+            void vscode.commands.executeCommand("setContext", "hearth.modelLoaded", model !== undefined);
             contextService.setModelContextSize(model?.contextSize ?? 0);
             // Pack with the model's own tokenizer while a model is loaded, the calibrated estimate otherwise.
             contextService.setTokenCounter(model ? modelTokenCounter((texts) => runtime.client.tokenCount([...texts])) : undefined);
@@ -84,7 +94,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
     // Loading runs in the background: activation never waits on the model.
     void runtime.apply(readConfig());
     log.info(`Hearth ${context.extension.packageJSON.version} activated`);
-    return {chatView, log, context: contextService, runtime};
+    return {chatView, log, context: contextService, runtime, trust};
 }
 
 export function deactivate(): void {

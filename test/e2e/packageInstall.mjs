@@ -1,16 +1,21 @@
-// The packaging check: `npm run package` builds hearth.vsix, code-server installs it into a fresh
-// extensions folder and lists hearth-dev.hearth at this version. Each is one counted check.
+// The packaging check: `npm run package` builds hearth.vsix with this platform's llama-server stored
+// executable, code-server installs it into a fresh extensions folder and lists hearth-dev.hearth at this
+// version, and the installed node-llama-cpp and llama-server both run. Each is one counted check.
 import {spawnSync} from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import {codeServerCli} from "./lib/codeServer.mjs";
 import {nodeBinary, repoRoot} from "./lib/tools.mjs";
+import {zipListing} from "./lib/zipListing.mjs";
 
 const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8"));
 export const extensionId = `${manifest.publisher}.${manifest.name}`;
 export const vsixPath = path.join(repoRoot, "hearth.vsix");
+/** The VSIX is packaged for this machine, so it carries the llama-server built here (scripts/packageVsix.mjs). */
+const target = `${process.platform}-${process.arch === "arm" ? "armhf" : process.arch}`;
+const serverInVsix = `extension/dist/bin/${target}/${process.platform === "win32" ? "llama-server.exe" : "llama-server"}`;
 
-/** Runs both checks, printing them like mocha does; resolves with counts and whether Hearth is installed. */
+/** Runs the checks, printing them like mocha does; resolves with counts and whether Hearth is installed. */
 export async function checkPackage(sandbox) {
     const counts = {passes: 0, failures: 0, pending: 0};
     console.log("\n  packaging");
@@ -20,6 +25,12 @@ export async function checkPackage(sandbox) {
         if (result.status !== 0) throw new Error(`npm run package exited ${result.status}:\n${result.stdout}${result.stderr}`);
         if (!fs.existsSync(vsixPath)) throw new Error(`npm run package succeeded but wrote no ${vsixPath}`);
         return `${(fs.statSync(vsixPath).size / 2 ** 20).toFixed(1)} MiB`;
+    });
+    built && check(counts, `it carries an executable llama-server at ${serverInVsix}`, () => {
+        const entry = zipListing(vsixPath).get(serverInVsix);
+        if (!entry) throw new Error(`hearth.vsix has no ${serverInVsix}`);
+        if ((entry.mode & 0o111) !== 0o111) throw new Error(`${serverInVsix} is stored with mode ${entry.mode.toString(8)}, not executable`);
+        return `${(entry.size / 2 ** 20).toFixed(1)} MiB, mode ${(entry.mode & 0o777).toString(8)}`;
     });
     const installed = built && check(counts, `code-server installs it and lists ${extensionId}@${manifest.version}`, () => {
         codeServerCli(sandbox, ["--install-extension", vsixPath]);
@@ -32,6 +43,15 @@ export async function checkPackage(sandbox) {
         const folder = fs.readdirSync(sandbox.extensionsDir).find((name) => name.startsWith(`${extensionId}-`));
         if (!folder) throw new Error(`no ${extensionId}-* folder in ${sandbox.extensionsDir}`);
         return loadLlama(path.join(sandbox.extensionsDir, folder));
+    });
+    installed && check(counts, "its llama-server stays executable once installed and runs", () => {
+        const folder = fs.readdirSync(sandbox.extensionsDir).find((name) => name.startsWith(`${extensionId}-`));
+        const binary = path.join(sandbox.extensionsDir, folder, serverInVsix.slice("extension/".length));
+        fs.accessSync(binary, fs.constants.X_OK);
+        const result = spawnSync(binary, ["--version"], {encoding: "utf8", timeout: 30000});
+        const output = `${result.stdout}${result.stderr}`;
+        if (result.status !== 0) throw new Error(`${binary} --version exited ${result.status ?? result.error?.message}:\n${output}`);
+        return output.split("\n").find((line) => /version/.test(line))?.trim() ?? "";
     });
     return {counts, installed};
 }

@@ -1,26 +1,33 @@
 // `npm run test:e2e`: Hearth inside a real VS Code (code-server 4.139 = VS Code 1.139, in headless
 // Chromium), offline. Passes:
 //   1. the mocha suite in test/e2e/suite against the extension in this repository;
-//   2. packaging: `npm run package`, then code-server installs hearth.vsix and lists it;
-//   3. the same suite against the Hearth that the VSIX installed.
+//   2. Restricted Mode: workspace trust on, the hostile fixture workspace open and untrusted, the cases in
+//      restrictedMode*.test.ts (nothing it names may run or be contacted, before or after trusting it);
+//   3. packaging: `npm run package`, then code-server installs hearth.vsix and lists it;
+//   4. the same suite (1) against the Hearth that the VSIX installed;
+//   5. the Restricted Mode cases (2) against the installed Hearth.
 // Prints the extension host's mocha output; with HEARTH_TEST_SUMMARY set, appends one JSON line of
 // counts. A pass the harness could not run counts as a failure. Exit code: 0 only when all passed.
 //
-// Options: --no-package (pass 1 only). Environment: HEARTH_E2E_TIMEOUT_S (whole run, default 900),
-// HEARTH_E2E_GREP (mocha grep), HEARTH_E2E_KEEP=1 (keep the temp folders even when all passed).
+// Options: --no-package (passes 1 and 2 only). Environment: HEARTH_E2E_TIMEOUT_S (whole run, default 1500: five passes on two cores),
+// HEARTH_E2E_GREP (mocha grep), HEARTH_E2E_KEEP=1 (keep the temp folders even when all passed),
+// HEARTH_E2E_PASSES (comma-separated subset of main,restricted,package; default all).
 import {spawnSync} from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import {buildSuite} from "./lib/buildSuite.mjs";
 import {endAllGroups, killAllGroupsNow} from "./lib/processGroup.mjs";
+import {prepareHostileWorkspace} from "./lib/hostileWorkspace.mjs";
 import {createSandbox} from "./lib/sandbox.mjs";
 import {runSuite} from "./lib/suiteRun.mjs";
 import {closeBrowsers} from "./lib/workbench.mjs";
 import {missingTools, repoRoot} from "./lib/tools.mjs";
-import {checkPackage, extensionId} from "./packageInstall.mjs";
+import {codeServerCli} from "./lib/codeServer.mjs";
+import {checkPackage, extensionId, vsixPath} from "./packageInstall.mjs";
 
-const withPackage = !process.argv.includes("--no-package");
-const overallTimeoutMs = Number(process.env.HEARTH_E2E_TIMEOUT_S ?? 900) * 1000;
+const passes = new Set((process.env.HEARTH_E2E_PASSES ?? "main,restricted,package").split(",").map((name) => name.trim()));
+const withPackage = !process.argv.includes("--no-package") && passes.has("package");
+const overallTimeoutMs = Number(process.env.HEARTH_E2E_TIMEOUT_S ?? 1500) * 1000;
 const totals = {passes: 0, failures: 0, pending: 0};
 const sandboxes = [];
 let aborting = false;
@@ -38,9 +45,17 @@ try {
     // Each pass has its own bound; the overall limit (hardStop) still ends everything.
     const passTimeoutMs = Math.min(420000, overallTimeoutMs);
 
-    await suitePass("extension from this repository", async (sandbox) => runSuite(sandbox, {
-        suiteIndex, extensionDevelopmentPath: repoRoot, expectedExtensionRoot: repoRoot, timeoutMs: passTimeoutMs
-    }));
+    if (passes.has("main")) {
+        await suitePass("extension from this repository", async (sandbox) => runSuite(sandbox, {
+            suiteIndex, extensionDevelopmentPath: repoRoot, expectedExtensionRoot: repoRoot, timeoutMs: passTimeoutMs
+        }));
+    }
+
+    if (passes.has("restricted")) {
+        await suitePass("Restricted Mode: a hostile workspace, untrusted", async (sandbox) => restrictedPass(sandbox, {
+            suiteIndex, extensionDevelopmentPath: repoRoot, expectedExtensionRoot: repoRoot, timeoutMs: passTimeoutMs
+        }));
+    }
 
     if (withPackage) {
         const sandbox = track(createSandbox("vsix"));
@@ -55,6 +70,16 @@ try {
                 expectedExtensionRoot: sandbox.extensionsDir,
                 timeoutMs: passTimeoutMs
             }), sandbox);
+        }
+        // An installed extension, unlike one under development, is switched off in Restricted Mode unless it
+        // declares support for untrusted workspaces: this pass is the one that sees what a user sees.
+        if (installed && passes.has("restricted")) {
+            await suitePass(`Restricted Mode: ${extensionId} installed from hearth.vsix, a hostile workspace, untrusted`, async (own) => {
+                codeServerCli(own, ["--install-extension", vsixPath]);
+                return restrictedPass(own, {
+                    suiteIndex, extensionDevelopmentPath: writeProbeExtension(own), expectedExtensionRoot: own.extensionsDir, timeoutMs: passTimeoutMs
+                });
+            });
         }
     }
 } catch (error) {
@@ -73,6 +98,16 @@ async function suitePass(title, body, sandbox) {
         console.log(`=== e2e: ${title}: ${result.passes} passed, ${result.failures} failed (${((Date.now() - started) / 1000).toFixed(0)} s)`);
     } catch (error) {
         harnessFailure(title, error);
+    }
+}
+
+/** The restrictedMode*.test.ts cases, with trust on and the hostile workspace (and its recording servers) prepared. */
+async function restrictedPass(sandbox, options) {
+    const hostile = await prepareHostileWorkspace(sandbox);
+    try {
+        return await runSuite(sandbox, {...options, folder: hostile.folder, cases: "restricted", env: hostile.env});
+    } finally {
+        await hostile.stop();
     }
 }
 

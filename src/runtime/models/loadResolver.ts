@@ -3,12 +3,14 @@
 // and remembers what it found for a while, so a settings change does not rescan the machine.
 import os from "node:os";
 import type {HearthConfig} from "../../config";
+import {checkEndpointUrl} from "../endpointPolicy";
 import type {LoadParams} from "../protocol";
 import type {MachineMemory} from "./defaultModel";
 import type {DiscoveredModel, DiscoverOptions} from "./discovery";
 import {discoverModelsOffThread} from "./discoveryThread";
 import {resolveModelFiles, type ResolvedModel} from "./resolve";
-import {defaultDownloadDirectory, defaultSearchRoots} from "./searchRoots";
+import {defaultDownloadDirectory, defaultSearchRoots, expandHome} from "./searchRoots";
+import {settingPathProblems} from "./settingPaths";
 
 export interface LoadResolverOptions {
     homeDir?: string;
@@ -22,7 +24,8 @@ export interface LoadResolverOptions {
     discover?: (options: DiscoverOptions) => Promise<DiscoveredModel[]>;
 }
 
-export type LoadResolution = LoadParams | {missing: string};
+/** `problem`: the settings themselves are wrong (not just "no model yet"), so the user should be told. */
+export type LoadResolution = LoadParams | {missing: string, problem?: true};
 
 export function createLoadResolver(options: LoadResolverOptions = {}): (config: HearthConfig) => Promise<LoadResolution> {
     const homeDir = options.homeDir ?? os.homedir();
@@ -43,6 +46,8 @@ export function createLoadResolver(options: LoadResolverOptions = {}): (config: 
 
     return async (config) => {
         if (config.engine === "openaiCompatible") return remoteParams(config);
+        const pathProblems = settingPathProblems(config, platform);
+        if (pathProblems.length > 0) return {missing: pathProblems.join(" "), problem: true};
         const memory = await (options.memory?.() ?? {totalRamBytes: os.totalmem(), freeRamBytes: os.freemem()});
         let resolved = resolveModelFiles({config, found: [], memory, homeDir});
         if (needsDiscovery(resolved, config)) resolved = resolveModelFiles({config, found: await discovered(config), memory, homeDir});
@@ -57,7 +62,7 @@ export function createLoadResolver(options: LoadResolverOptions = {}): (config: 
             contextSize: config.runtime.contextSize,
             gpu: config.runtime.gpu,
             threads: config.runtime.threads,
-            ...(config.llamaServer.path.trim() !== "" ? {llamaServerPath: config.llamaServer.path.trim()} : {})
+            ...(config.llamaServer.path.trim() !== "" ? {llamaServerPath: expandHome(config.llamaServer.path.trim(), homeDir, platform)} : {})
         };
     };
 }
@@ -74,6 +79,8 @@ function remoteParams(config: HearthConfig): LoadResolution {
     if (config.endpoint.url.trim() === "") {
         return {missing: `hearth.engine is "openaiCompatible" but hearth.endpoint.url is empty: set the endpoint's URL, or choose another engine.`};
     }
+    const endpoint = checkEndpointUrl(config.endpoint.url);
+    if (!endpoint.ok) return {missing: endpoint.reason, problem: true};
     return {
         engine: "openaiCompatible",
         modelPath: "",

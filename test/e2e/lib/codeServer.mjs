@@ -6,13 +6,16 @@ import path from "node:path";
 import {codeServerEntry, nodeBinary} from "./tools.mjs";
 import {endGroup, spawnGroup} from "./processGroup.mjs";
 
-/** Flags every code-server we start shares: no auth, no telemetry, no prompts, isolated folders. */
-function commonArgs(sandbox) {
+/**
+ * Flags every code-server we start shares: no auth, no telemetry, no prompts, isolated folders. Workspace
+ * trust is off (every folder trusted) unless `workspaceTrust` asks for it: the Restricted Mode pass.
+ */
+function commonArgs(sandbox, {workspaceTrust = false} = {}) {
     return [
         "--auth", "none",
         "--disable-telemetry",
         "--disable-update-check",
-        "--disable-workspace-trust",
+        ...(workspaceTrust ? [] : ["--disable-workspace-trust"]),
         "--disable-getting-started-override",
         "--ignore-last-opened",
         "--config", writeConfig(sandbox),
@@ -34,11 +37,17 @@ const userSettings = {
     "typescript.tsserver.experimental.enableProjectDiagnostics": false
 };
 
-function writeUserSettings(sandbox) {
+/** With trust on, no start-up question: the folder opens untrusted (Restricted Mode) with VS Code's banner. */
+const restrictedModeSettings = {
+    "security.workspace.trust.startupPrompt": "never",
+    "security.workspace.trust.banner": "always"
+};
+
+function writeUserSettings(sandbox, {workspaceTrust = false} = {}) {
     const dir = path.join(sandbox.userDataDir, "User");
     fs.mkdirSync(dir, {recursive: true});
     const file = path.join(dir, "settings.json");
-    if (!fs.existsSync(file)) fs.writeFileSync(file, JSON.stringify(userSettings, null, 4));
+    if (!fs.existsSync(file)) fs.writeFileSync(file, JSON.stringify({...userSettings, ...(workspaceTrust ? restrictedModeSettings : {})}, null, 4));
 }
 
 /** code-server writes a default config (with a password) when none exists; give it ours. */
@@ -49,13 +58,13 @@ function writeConfig(sandbox) {
 }
 
 /** Starts code-server and resolves once its health endpoint answers. */
-export async function startCodeServer(sandbox, {folder, env = {}, startTimeoutMs = 60000}) {
+export async function startCodeServer(sandbox, {folder, env = {}, startTimeoutMs = 60000, workspaceTrust = false}) {
     const port = await freePort();
-    writeUserSettings(sandbox);
+    writeUserSettings(sandbox, {workspaceTrust});
     const logFile = path.join(sandbox.logsDir, "code-server.log");
     const args = [
         codeServerEntry,
-        ...commonArgs(sandbox),
+        ...commonArgs(sandbox, {workspaceTrust}),
         "--bind-addr", `127.0.0.1:${port}`,
         "--vscode-option", "enable-smoke-test-driver",
         folder

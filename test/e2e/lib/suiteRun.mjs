@@ -11,12 +11,19 @@ export const fixtureWorkspace = path.join(repoRoot, "test/fixtures/workspaces/e2
 /**
  * Runs the bundled suite against the extension at `extensionDevelopmentPath`; Hearth itself must load
  * from under `expectedExtensionRoot` (the repository, or the extensions folder a VSIX went into).
+ * `cases`: "main" (every case but Restricted Mode's, in the trusted sample workspace) or "restricted"
+ * (only restrictedMode*.test.ts, with workspace trust on and `folder` untrusted); `env` adds variables.
  * Resolves with the mocha counts; throws when the harness could not produce them.
  */
-export async function runSuite(sandbox, {suiteIndex, extensionDevelopmentPath, expectedExtensionRoot, timeoutMs}) {
+export async function runSuite(sandbox, {suiteIndex, extensionDevelopmentPath, expectedExtensionRoot, timeoutMs, folder = fixtureWorkspace, cases = "main", env = {}}) {
     const outputFile = path.join(sandbox.logsDir, "mocha.txt");
     const resultFile = path.join(sandbox.root, "result.json");
+    const controlDir = path.join(sandbox.root, "control");
+    const workspaceTrust = cases === "restricted";
     const extensionEnv = {
+        ...env,
+        HEARTH_E2E_CASES: cases,
+        HEARTH_E2E_CONTROL: controlDir,
         HEARTH_E2E_OUTPUT: outputFile,
         HEARTH_E2E_RESULT: resultFile,
         HEARTH_E2E_EXTENSION_ROOT: expectedExtensionRoot,
@@ -25,12 +32,13 @@ export async function runSuite(sandbox, {suiteIndex, extensionDevelopmentPath, e
         HEARTH_E2E_COLOR: process.stdout.isTTY ? "1" : "0",
         ...(process.env.HEARTH_E2E_GREP ? {HEARTH_E2E_GREP: process.env.HEARTH_E2E_GREP} : {})
     };
-    const server = await startCodeServer(sandbox, {folder: fixtureWorkspace, env: extensionEnv});
+    const server = await startCodeServer(sandbox, {folder, env: extensionEnv, workspaceTrust});
     const stopStreaming = streamFile(outputFile);
     let exitCode;
     try {
         exitCode = await runExtensionTests(sandbox, server, {
-            folder: fixtureWorkspace,
+            folder,
+            controlDir,
             extensionDevelopmentPath,
             extensionTestsPath: suiteIndex,
             extensionEnv,

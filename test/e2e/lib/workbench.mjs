@@ -3,7 +3,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import {chromium} from "playwright-core";
+import {serveHarnessRequests} from "./harnessRequests.mjs";
 import {chromiumBinary} from "./tools.mjs";
+import {workbenchActions} from "./workbenchActions.mjs";
 
 const openContexts = new Set();
 
@@ -29,8 +31,9 @@ const chromiumArgs = [
 /**
  * Loads the workbench and resolves with the exit code the extension host reports through
  * `window.codeAutomationExit`. Workbench log lines (`window.codeAutomationLog`) go to logs/workbench.log.
+ * With `controlDir`, the cases can ask for workbench actions (harnessRequests.mjs) through that folder.
  */
-export async function runExtensionTests(sandbox, server, {folder, extensionDevelopmentPath, extensionTestsPath, extensionEnv, timeoutMs}) {
+export async function runExtensionTests(sandbox, server, {folder, extensionDevelopmentPath, extensionTestsPath, extensionEnv, timeoutMs, controlDir}) {
     const remote = (fsPath) => `vscode-remote://${server.authority}${fsPath}`;
     const payload = [
         ["extensionDevelopmentPath", remote(extensionDevelopmentPath)],
@@ -63,6 +66,7 @@ export async function runExtensionTests(sandbox, server, {folder, extensionDevel
         page.on("console", (message) => log(`[console.${message.type()}] ${message.text()}`));
         page.on("pageerror", (error) => log(`[pageerror] ${error.stack ?? error.message}`));
         await page.goto(url, {waitUntil: "domcontentloaded", timeout: 60000});
+        const stopServing = controlDir ? serveHarnessRequests(controlDir, page, workbenchActions, log) : () => {};
 
         let timer;
         const timedOut = new Promise((_, reject) => {
@@ -72,6 +76,7 @@ export async function runExtensionTests(sandbox, server, {folder, extensionDevel
             return await Promise.race([exited, timedOut]);
         } finally {
             clearTimeout(timer);
+            stopServing();
         }
     } finally {
         openContexts.delete(context);

@@ -1,4 +1,6 @@
 // Shared by the end-to-end cases: reach the running Hearth extension and wait for things to happen.
+import fs from "node:fs";
+import path from "node:path";
 import * as vscode from "vscode";
 import type {HearthApi} from "../../../src/extension";
 
@@ -42,4 +44,22 @@ export function waitUntil(what: string, condition: () => boolean, event?: vscode
             clearTimeout(timer);
         }
     });
+}
+
+/**
+ * Asks the harness, which holds the browser page, for a workbench action (test/e2e/lib/workbenchActions.mjs):
+ * "screenshot" ({name}) or "trustWorkspace". Resolves with the action's result.
+ */
+export async function askHarness<T = unknown>(action: string, args: Record<string, unknown> = {}, timeoutMs = 60000): Promise<T> {
+    const dir = process.env.HEARTH_E2E_CONTROL;
+    if (!dir) throw new Error("HEARTH_E2E_CONTROL is not set: the harness offers no workbench actions here");
+    const id = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+    fs.mkdirSync(dir, {recursive: true});
+    fs.writeFileSync(path.join(dir, `${id}.request.json.tmp`), JSON.stringify({action, args}));
+    fs.renameSync(path.join(dir, `${id}.request.json.tmp`), path.join(dir, `${id}.request.json`));
+    const done = path.join(dir, `${id}.done.json`);
+    await waitUntil(`the harness to do "${action}"`, () => fs.existsSync(done), undefined, timeoutMs);
+    const answer = JSON.parse(fs.readFileSync(done, "utf8")) as {ok: boolean, result?: T, error?: string};
+    if (!answer.ok) throw new Error(`the harness could not do "${action}": ${answer.error}`);
+    return answer.result as T;
 }

@@ -6,6 +6,9 @@
 // extension host with the fixture workspace test/fixtures/workspaces/e2e open; `./helpers` gives
 // Hearth's API (activateHearth) and waitUntil. It runs twice: against this repository and against the
 // installed hearth.vsix. Run one case: HEARTH_E2E_GREP="chat view" npm run test:e2e -- --no-package
+//
+// Cases in restrictedMode*.test.ts run in a pass of their own (HEARTH_E2E_CASES=restricted): workspace
+// trust on, the hostile fixture workspace open and untrusted; every other file runs in the main pass.
 import fs from "node:fs";
 import path from "node:path";
 import util from "node:util";
@@ -32,7 +35,10 @@ export async function run(): Promise<void> {
         slow: 5000,
         grep: process.env.HEARTH_E2E_GREP || undefined
     });
-    const testFiles = fs.readdirSync(__dirname).filter((name) => name.endsWith(".test.js")).sort();
+    const restricted = process.env.HEARTH_E2E_CASES === "restricted";
+    const testFiles = fs.readdirSync(__dirname)
+        .filter((name) => name.endsWith(".test.js") && name.startsWith("restrictedMode") === restricted)
+        .sort();
     if (testFiles.length === 0) throw new Error(`No *.test.js files next to ${__filename}; was the suite bundled?`);
     for (const name of testFiles) mocha.addFile(path.join(__dirname, name));
 

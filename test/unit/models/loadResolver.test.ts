@@ -64,8 +64,36 @@ describe("models/loadResolver", () => {
     it("passes an OpenAI-compatible endpoint through, and says when its URL is missing", async () => {
         const missing = await resolver(settings({engine: "openaiCompatible"}));
         assert.ok("missing" in missing && /hearth\.endpoint\.url is empty/.test(missing.missing));
-        const remote = await resolver(settings({"engine": "openaiCompatible", "endpoint.url": " http://10.0.0.5:8080/v1 ", "endpoint.model": "gemma-4-31b"}));
-        assert.deepEqual((remote as LoadParams).endpoint, {url: "http://10.0.0.5:8080/v1", model: "gemma-4-31b"});
+        const remote = await resolver(settings({"engine": "openaiCompatible", "endpoint.url": " https://10.0.0.5:8080/v1 ", "endpoint.model": "gemma-4-31b"}));
+        assert.deepEqual((remote as LoadParams).endpoint, {url: "https://10.0.0.5:8080/v1", model: "gemma-4-31b"});
         assert.equal((remote as LoadParams).engine, "openaiCompatible");
+        const local = await resolver(settings({"engine": "openaiCompatible", "endpoint.url": "http://127.0.0.1:8080/v1"}));
+        assert.equal((local as LoadParams).endpoint?.url, "http://127.0.0.1:8080/v1");
+    });
+
+    it("refuses plain http:// to a host off this machine, as a problem to tell the user", async () => {
+        const result = await resolver(settings({"engine": "openaiCompatible", "endpoint.url": "http://10.0.0.5:8080/v1"}));
+        assert.ok("missing" in result, JSON.stringify(result));
+        assert.equal(result.problem, true);
+        assert.match(result.missing, /plain http:\/\/ to 10\.0\.0\.5:8080/);
+    });
+
+    it("refuses relative paths in path settings before looking at any file", async () => {
+        let discovered = 0;
+        const counting = createLoadResolver({homeDir: home, env: {}, platform: "linux", memory: () => ({totalRamBytes: 16 * GiB, freeRamBytes: 12 * GiB}),
+            discover: async () => { discovered += 1; return []; }});
+        for (const [key, value] of [["llamaServer.path", "bin/llama-server"], ["model.path", "./evil.gguf"], ["drafter.path", "d.gguf"], ["model.downloadDirectory", "models"]]) {
+            const result = await counting(settings({[key]: value}));
+            assert.ok("missing" in result, `${key}: ${JSON.stringify(result)}`);
+            assert.equal(result.problem, true);
+            assert.ok(result.missing.includes(`hearth.${key} must be an absolute path`), result.missing);
+        }
+        assert.equal(discovered, 0);
+    });
+
+    it("expands ~/ in hearth.llamaServer.path to the home directory", async () => {
+        const modelPath = writeTinyModel(path.join(home, "m", "target.gguf"));
+        const result = await resolver(settings({"model.path": modelPath, "drafter.mode": "off", "llamaServer.path": "~/bin/llama-server"}));
+        assert.equal((result as LoadParams).llamaServerPath, path.join(home, "bin", "llama-server"));
     });
 });

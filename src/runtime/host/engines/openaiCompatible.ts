@@ -2,6 +2,7 @@
 // since code is sent there. /v1/completions for inline completions, /v1/chat/completions for chat, streamed
 // through the same HTTP client as the llama-server engine.
 import {RuntimeError, type ChatParams, type CompleteParams, type GenerationResult, type ModelInfo, type RuntimeStatus, type StopReason} from "../../protocol";
+import {checkEndpointUrl, environmentApiKeyFor} from "../../endpointPolicy";
 import {GenerationTotals, statsFromTimings, type RequestClock, type ServerTimings} from "./generationTotals";
 import {HttpClient, HttpError} from "./http";
 import type {Engine, EngineFactory, GenerationControl} from "./types";
@@ -18,25 +19,21 @@ const FIM_TEXT_SETS = [
 
 type Tokenize = (text: string) => Promise<number | undefined>;
 
-export const createOpenAiCompatibleEngine: EngineFactory = async (params, log) => {
+export const createOpenAiCompatibleEngine: EngineFactory = async (params, log, signal) => {
     const endpoint = params.endpoint;
     if (!endpoint?.url) throw new RuntimeError("invalidRequest", "The openaiCompatible engine needs an endpoint URL (hearth.endpoint.url).");
-    let baseUrl: string;
-    try {
-        const url = new URL(endpoint.url);
-        if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`unsupported protocol ${url.protocol}`);
-        // Accept both "http://host:port" and "http://host:port/v1".
-        baseUrl = url.toString().replace(/\/+$/, "").replace(/\/v1$/, "");
-    } catch (error) {
-        throw new RuntimeError("invalidRequest", `hearth.endpoint.url is not a usable URL (${endpoint.url}): ${(error as Error).message}`);
-    }
-    // The key the user stored in VS Code; the environment variable serves scripts and benchmarks.
-    const apiKey = params.endpoint?.apiKey || process.env.HEARTH_ENDPOINT_API_KEY || undefined;
+    // The same rules the extension applies (plain http only to this machine), kept here for any other caller.
+    const checked = checkEndpointUrl(endpoint.url);
+    if (!checked.ok) throw new RuntimeError("invalidRequest", checked.reason);
+    const baseUrl = checked.baseUrl;
+    // The key the user stored in VS Code for this origin; the environment's key serves scripts and benchmarks,
+    // and only for the origin it names.
+    const apiKey = params.endpoint?.apiKey || environmentApiKeyFor(checked.origin, process.env);
     const http = new HttpClient({baseUrl, apiKey, timeoutMs: 120_000});
     log("warn", `OpenAI-compatible endpoint in use: prompts (your code) are sent to ${baseUrl}.`);
 
-    const models = await http.getJson<{data?: Array<{id: string, max_model_len?: number, meta?: {n_ctx?: number, n_ctx_train?: number, n_vocab?: number}}>}>("/v1/models")
-        .catch((error: Error) => { throw new RuntimeError("engineFailed", `The endpoint ${baseUrl} did not list its models: ${error.message}`); });
+    const models = await http.getJson<{data?: Array<{id: string, max_model_len?: number, meta?: {n_ctx?: number, n_ctx_train?: number, n_vocab?: number}}>}>("/v1/models", signal)
+        .catch((error: Error) => { signal?.throwIfAborted(); throw new RuntimeError("engineFailed", `The endpoint ${baseUrl} did not list its models: ${error.message}`); });
     const listed = models.data ?? [];
     const model = endpoint.model || listed[0]?.id;
     if (!model) throw new RuntimeError("engineFailed", `The endpoint ${baseUrl} lists no model and hearth.endpoint.model is empty.`);
@@ -47,6 +44,7 @@ export const createOpenAiCompatibleEngine: EngineFactory = async (params, log) =
     const tokenize = await probeTokenizer(http, model);
     if (!tokenize) log("warn", `The endpoint ${baseUrl} has no /tokenize; token counts are estimated (${CHARS_PER_TOKEN_ESTIMATE} characters per token).`);
     const fim = tokenize ? await probeFim(tokenize) : undefined;
+    signal?.throwIfAborted();
 
     const info: ModelInfo = {
         engine: "openaiCompatible",
@@ -97,6 +95,16 @@ class OpenAiCompatibleEngine implements Engine {
     ) {}
 
     async complete(params: CompleteParams, control: GenerationControl): Promise<GenerationResult> {
+        if (params.instruct) {
+            // The code so far as the start of the assistant's message: servers built on llama.cpp, vLLM and
+            // Ollama continue a final assistant message rather than open a new one.
+            return await this.generate("/v1/chat/completions", {
+                messages: [{role: "user", content: params.instruct.user}, {role: "assistant", content: params.instruct.prefill}],
+                max_tokens: params.maxTokens,
+                chat_template_kwargs: {enable_thinking: false},
+                ...(params.stop.length ? {stop: params.stop.slice(0, 4)} : {})
+            }, control, (choice) => ({text: (choice as {delta?: {content?: string | null}}).delta?.content ?? ""}), params.stop.length > 4 ? params.stop : []);
+        }
         const prompt = this.fim
             ? `${params.context}${this.fim.prefix}${params.prefix}${this.fim.suffix}${params.suffix}${this.fim.middle}`
             : params.context + params.prefix;
