@@ -67,7 +67,7 @@ function configFrom(settings: Record<string, unknown>): HearthConfig {
         runtime: {gpu: get("runtime.gpu"), threads: get("runtime.threads"), contextSize: get("runtime.contextSize")},
         context: {completionBudgetTokens: 0, chatBudgetTokens: 0, timeBudgetMs: 0},
         index: {maxFileSizeKb: 0, exclude: []},
-        completion: {enable: {}, debounceMs: 0, maxTokens: 0, multiline: true},
+        completion: {enable: {}, debounceMs: 0, debounceMaxMs: 300, maxTokens: 0, multiline: true, promptStyle: "auto", softDeadlineMs: 1200, hardDeadlineMs: 4000},
         chat: {reasoning: false}
     };
 }

@@ -14,7 +14,10 @@ export interface HearthConfig {
     runtime: {gpu: GpuChoice, threads: number, contextSize: number};
     context: {completionBudgetTokens: number, chatBudgetTokens: number, timeBudgetMs: number};
     index: {maxFileSizeKb: number, exclude: string[]};
-    completion: {enable: Record<string, boolean>, debounceMs: number, maxTokens: number, multiline: boolean};
+    completion: {
+        enable: Record<string, boolean>, debounceMs: number, debounceMaxMs: number, maxTokens: number, multiline: boolean,
+        promptStyle: "auto" | "fim" | "instruct", softDeadlineMs: number, hardDeadlineMs: number
+    };
     chat: {reasoning: boolean};
 }
 

@@ -13,6 +13,9 @@ import {WorkspaceTrust} from "./editor/trust";
 import {createLoadResolver} from "./runtime/models/loadResolver";
 import {ContextService} from "./editor/contextService";
 import {modelTokenCounter} from "./context/tokenCount";
+import {SnoozeClock} from "./completion/snooze";
+import {registerCompletionMenu} from "./editor/completionMenu";
+import {CompletionService} from "./editor/completionService";
 
 /** What activate() returns: used by the e2e suite to observe the running extension. */
 export interface HearthApi {
@@ -24,6 +27,8 @@ export interface HearthApi {
     readonly runtime: RuntimeService;
     /** Workspace trust as Hearth sees it: in Restricted Mode nothing runs and the status bar says why. */
     readonly trust: WorkspaceTrust;
+    /** Inline completions: the Completer's counters show requests, cancels, cache hits and reuse. */
+    readonly completions: CompletionService;
 }
 
 /** Choosing a model writes several settings in a row; load once they have settled. */
@@ -67,8 +72,15 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
     const runtime: RuntimeService = new RuntimeService(context.extensionUri, log, createLoadGate({
         trust, resolve: resolveLoad, consent: new EndpointConsent(context.globalState), secrets: context.secrets, log
     }));
+    const snooze = new SnoozeClock(context.globalState);
+    const completions = new CompletionService({
+        runtime, context: contextService, snooze, log, wasmDir: vscode.Uri.joinPath(context.extensionUri, "dist", "grammars").fsPath
+    });
     let settle: NodeJS.Timeout | undefined;
     context.subscriptions.push(
+        registerCompletionMenu({statusBar: runtime.statusBar, snooze, log}),
+        {dispose: () => snooze.dispose()},
+        completions,
         registerModelPicker({log, vram}),
         vscode.commands.registerCommand("hearth.setEndpointApiKey", async () => {
             if (await promptForEndpointKey(context.secrets, readConfig().endpoint.url)) await runtime.apply(readConfig());
@@ -78,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
         contextService,
         runtime,
         onConfigChange((config) => {
+            completions.reconfigure(config);
             clearTimeout(settle);
             settle = setTimeout(() => void runtime.apply(config), CONFIG_SETTLE_MS);
         }),
@@ -94,7 +107,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
     // Loading runs in the background: activation never waits on the model.
     void runtime.apply(readConfig());
     log.info(`Hearth ${context.extension.packageJSON.version} activated`);
-    return {chatView, log, context: contextService, runtime, trust};
+    return {chatView, log, context: contextService, runtime, trust, completions};
 }
 
 export function deactivate(): void {

@@ -151,9 +151,14 @@ export class Completer {
         void this.request(next, style, new AbortController().signal, this.now()).catch(() => undefined);
     }
 
-    dispose(): void {
+    /** Forgets cached suggestions (another model answers differently). */
+    clear(): void {
         this.cancelInflight();
         this.cache.clear();
+    }
+
+    dispose(): void {
+        this.clear();
     }
 
     private async request(doc: CompletionDocument, style: PromptStyle, signal: AbortSignal, startedAt: number): Promise<string | undefined> {

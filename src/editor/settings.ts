@@ -35,8 +35,12 @@ export function readConfig(): HearthConfig {
         completion: {
             enable: get("completion.enable"),
             debounceMs: get("completion.debounceMs"),
+            debounceMaxMs: get("completion.debounceMaxMs"),
             maxTokens: get("completion.maxTokens"),
-            multiline: get("completion.multiline")
+            multiline: get("completion.multiline"),
+            promptStyle: get("completion.promptStyle"),
+            softDeadlineMs: get("completion.softDeadlineMs"),
+            hardDeadlineMs: get("completion.hardDeadlineMs")
         },
         chat: {reasoning: get("chat.reasoning")}
     };

@@ -1,0 +1,97 @@
+// Inline completions bound to VS Code: the Completer over the runtime and the context engine, its provider for
+// every language, the accept command that prefetches the next suggestion, and the status-bar hooks. Settings
+// changes reconfigure it; a model change clears what was cached for the old one.
+import * as vscode from "vscode";
+import {Completer, type CompleterOptions, type CompletionDocument} from "../completion/completer";
+import {ACCEPTED_COMMAND, HearthInlineProvider} from "../completion/inlineProvider";
+import {runtimeBackend} from "../completion/runtimeBackend";
+import type {SnoozeClock} from "../completion/snooze";
+import {TreeShapes} from "../completion/treeShape";
+import {completionEnabledFor, type HearthConfig} from "../config";
+import {commentSyntax} from "../context/commentSyntax";
+import {renderSnippetIn} from "../context/pack";
+import type {ContextService} from "./contextService";
+import type {OutputLog} from "./outputLog";
+import type {RuntimeService} from "./runtimeService";
+import {readConfig} from "./settings";
+
+export interface CompletionServiceDeps {
+    runtime: RuntimeService;
+    context: ContextService;
+    snooze: SnoozeClock;
+    log: OutputLog;
+    /** Folder of the bundled grammar .wasm files. */
+    wasmDir: string;
+}
+
+export class CompletionService implements vscode.Disposable {
+    readonly completer: Completer;
+    private config: HearthConfig = readConfig();
+    private readonly shapes: Promise<TreeShapes | undefined>;
+    private readonly disposables: vscode.Disposable[] = [];
+
+    constructor(private readonly deps: CompletionServiceDeps) {
+        const {runtime, log} = deps;
+        this.shapes = TreeShapes.create(deps.wasmDir).catch((error: Error) => {
+            log.warn(`Hearth completions: no syntax trees (${error.message}); deciding single or multi-line from the text`);
+            return undefined;
+        });
+        this.completer = new Completer(runtimeBackend({
+            model: () => runtime.client.state === "ready" ? runtime.modelInfo : undefined,
+            promptStyle: () => this.config.completion.promptStyle,
+            complete: (params, options) => runtime.client.complete(params, options),
+            context: (doc, signal) => this.contextFor(doc, signal),
+            shape: async (doc) => {
+                const shapes = await this.shapes;
+                return shapes ? shapes.shapeAt(doc.path, doc.languageId, doc.text, doc.offset) : "singleLine";
+            },
+            multiline: () => this.config.completion.multiline,
+            onResult: (result) => runtime.statusBar.completionResult(result.stats)
+        }), this.options());
+        const provider = new HearthInlineProvider({
+            completer: this.completer,
+            languageEnabled: (languageId) => completionEnabledFor(this.config, languageId),
+            snoozed: () => deps.snooze.isSnoozed(),
+            modelReady: () => runtime.client.state === "ready" && runtime.modelInfo !== undefined,
+            displayPath: (uri) => vscode.workspace.asRelativePath(uri, false),
+            onRequest: (state) => {
+                runtime.statusBar.completionRequest(state);
+                if (state === "idle") runtime.statusBar.setLatency(this.completer.tracker.typicalLatency());
+            }
+        });
+        this.disposables.push(
+            vscode.languages.registerInlineCompletionItemProvider({pattern: "**"}, provider),
+            vscode.commands.registerCommand(ACCEPTED_COMMAND, (doc: CompletionDocument, text: string) => {
+                log.info(`Hearth completion accepted (${text.length} characters)`);
+                this.completer.accepted(doc, text);
+            }),
+            runtime.onDidChangeModel(() => this.completer.clear())
+        );
+    }
+
+    reconfigure(config: HearthConfig): void {
+        this.config = config;
+        this.completer.configure(this.options());
+    }
+
+    dispose(): void {
+        this.completer.dispose();
+        for (const d of this.disposables) d.dispose();
+    }
+
+    private options(): CompleterOptions {
+        const c = this.config.completion;
+        return {
+            debounce: {minMs: c.debounceMs, maxMs: Math.max(c.debounceMs, c.debounceMaxMs)},
+            maxTokens: c.maxTokens, softDeadlineMs: c.softDeadlineMs, hardDeadlineMs: Math.max(c.softDeadlineMs, c.hardDeadlineMs)
+        };
+    }
+
+    private async contextFor(doc: CompletionDocument, signal: AbortSignal): Promise<string> {
+        const document = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === doc.path);
+        if (!document) return "";
+        const packed = await this.deps.context.contextForCursor(document, document.positionAt(doc.offset), {signal});
+        const comment = commentSyntax(doc.languageId);
+        return packed.snippets.map((snippet) => renderSnippetIn(snippet, comment)).join("\n");
+    }
+}
