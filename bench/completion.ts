@@ -13,12 +13,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type {BenchArgs} from "./run";
+import {measurePredictiveRecall} from "./predictiveRecall";
 import {Completer, type CompletionDocument} from "../src/completion/completer";
 import {runtimeBackend} from "../src/completion/runtimeBackend";
 import {TreeShapes} from "../src/completion/treeShape";
 import {ContextEngine} from "../src/context/engine";
 import {commentSyntax} from "../src/context/commentSyntax";
-import {renderSnippetIn} from "../src/context/pack";
+import {renderContext} from "../src/context/pack";
 import {RuntimeClient} from "../src/runtime/client";
 import type {GenerationResult, ModelInfo} from "../src/runtime/protocol";
 import {ensureTestModels, testModelPath} from "../test/support/testModels";
@@ -65,8 +66,7 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
             const column = doc.offset - (text.lastIndexOf("\n", doc.offset - 1) + 1);
             const packed = await engine.contextForCursor({path: doc.path, text, line, column, budgetTokens: 2048, timeBudgetMs: 40});
             if (signal.aborted) throw new Error("cancelled");
-            const comment = commentSyntax(doc.languageId);
-            return packed.snippets.map((s) => renderSnippetIn(s, comment)).join("\n");
+            return renderContext(packed, commentSyntax(doc.languageId));
         },
         shape: (doc) => shapes.shapeAt(doc.path, doc.languageId, doc.text, doc.offset),
         multiline: () => true,
@@ -129,9 +129,9 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
     const reuse = results.slice(requestsBefore).filter((r) => r.stats.promptTokens > 0).map((r) => r.stats.reusedPromptTokens / r.stats.promptTokens);
 
     let predictive: Record<string, unknown> = {};
-    if (fs.existsSync(path.join(__dirname, "predictiveRecall.ts"))) {
-        const module = await import("./predictiveRecall") as unknown as {measurePredictiveRecall?: (repo: string, options: Record<string, unknown>) => Promise<Record<string, unknown>>};
-        if (module.measurePredictiveRecall) predictive = await module.measurePredictiveRecall(repo, {engine});
+    {
+        const {predictive_recall_8k, sites} = await measurePredictiveRecall(repo, {engine});
+        predictive = {predictive_recall_8k, predictive_sites: sites};
     }
     await client.dispose();
 

@@ -2,6 +2,7 @@
 // importing file; package-style ones (`pkg.mod`, `crate::a::b`, `com/x/Foo`, Go import paths) resolve by the
 // longest match between their segments and the tail of a file's path. Unresolved imports (libraries) give [].
 import path from "node:path";
+import {languageOf} from "./languages";
 
 const moduleExtensions = [".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs", ".py", ".rs", ".go", ".java", ".rb", ".php", ".sh", ".h", ".hpp", ".c", ".cc", ".cpp", ".cs"];
 /** File stems that stand for their folder: `pkg/__init__.py` is `pkg`. */
@@ -27,36 +28,39 @@ export class ModuleTable {
 
     resolve(importer: string, language: string, source: string): string[] {
         const dir = path.posix.dirname(importer);
-        if (language === "python" && source.startsWith(".")) return this.resolvePythonRelative(dir, source);
+        if (language === "python" && source.startsWith(".")) return this.resolvePythonRelative(dir, source, language);
         if (source.startsWith("./") || source.startsWith("../") || source.startsWith("/")) {
-            return this.tryPath(path.posix.resolve(dir, source));
+            return this.tryPath(path.posix.resolve(dir, source), language);
         }
         if (language === "c" || language === "cpp" || language === "ruby" || language === "bash" || language === "php") {
-            const local = this.tryPath(path.posix.resolve(dir, source));
+            const local = this.tryPath(path.posix.resolve(dir, source), language);
             if (local.length > 0) return local;
         }
         if (language === "go") return this.resolveGoPackage(importer, source);
         return this.resolveBySegments(importer, language, source);
     }
 
-    /** `./x` → x, x.ts, x/index.ts …; a `.js` specifier also finds the `.ts` file it compiles from. */
-    private tryPath(target: string): string[] {
+    /**
+     * `./x` → x, x.ts, x/index.ts …; a `.js` specifier also finds the `.ts` file it compiles from. Only files of
+     * the importer's language family: PHP's `use Shop\Cart` is not `shop/cart.py`.
+     */
+    private tryPath(target: string, language: string): string[] {
         const candidates = [target];
         const withoutJs = target.replace(/\.(m|c)?js$/, "");
         for (const base of new Set([target, withoutJs])) {
             for (const ext of moduleExtensions) candidates.push(base + ext);
             for (const stem of folderStems) for (const ext of moduleExtensions) candidates.push(`${base}/${stem}${ext}`);
         }
-        for (const candidate of candidates) if (this.has(candidate)) return [candidate];
+        for (const candidate of candidates) if (this.has(candidate) && sameFamily(language, candidate)) return [candidate];
         return [];
     }
 
-    private resolvePythonRelative(dir: string, source: string): string[] {
+    private resolvePythonRelative(dir: string, source: string, language: string): string[] {
         const dots = /^\.+/.exec(source)![0].length;
         let base = dir;
         for (let i = 1; i < dots; i++) base = path.posix.dirname(base);
         const rest = source.slice(dots).split(".").filter(Boolean).join("/");
-        return rest ? this.tryPath(`${base}/${rest}`) : this.tryPath(`${base}/__init__`);
+        return rest ? this.tryPath(`${base}/${rest}`, language) : this.tryPath(`${base}/__init__`, language);
     }
 
     private resolveGoPackage(importer: string, source: string): string[] {
@@ -85,6 +89,7 @@ export class ModuleTable {
             if (!files || files.size === 0) continue;
             let best: string[] = [], bestScore = 0;
             for (const file of files) {
+                if (!sameFamily(language, file)) continue;
                 const parts = withoutExtension(file).split("/");
                 if (folderStems.has(parts[parts.length - 1].toLowerCase())) parts.pop();
                 const score = tailMatch(parts.map((p) => p.toLowerCase()), wanted.map((w) => w.toLowerCase())) * 1000 + sharedPrefix(file, importer);
@@ -124,4 +129,18 @@ function sharedPrefix(a: string, b: string): number {
     let n = 0;
     while (n < a.length && n < b.length && a[n] === b[n]) n++;
     return n;
+}
+
+/** Languages whose files import each other. */
+function familyOf(language: string | undefined): string {
+    switch (language) {
+        case "typescript": case "tsx": case "javascript": return "ecmascript";
+        case "c": case "cpp": return "c";
+        default: return language ?? "";
+    }
+}
+
+/** Whether `file` can be a module of an importer in `language` (a plain-text file never is). */
+function sameFamily(language: string, file: string): boolean {
+    return familyOf(languageOf(file)) === familyOf(language);
 }

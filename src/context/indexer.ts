@@ -118,7 +118,7 @@ export class Indexer {
             const helpers = parseHelpersFor(jobs.length, this.options, new Set(jobs.map((p) => p.job.language)).size);
             pool = helpers > 0 ? new ParsePool(helpers, this.wasmDir) : undefined;
             await runScheduled(jobs.map((p) => ({job: p.job, bytes: p.stat.size})), {
-                local: {languages: new Set(this.grammars.languages()), hasRoom: () => true, run: (job) => this.runJob(job)},
+                local: {languages: new Set(this.grammars.languages()), isReady: () => true, queued: () => 0, run: (job) => this.runJob(job)},
                 helpers: pool?.lanes ?? [],
                 grammarBytes: (language) => isParsedLanguage(language) ? this.grammars.wasmBytes(language) : 0,
                 deliver: (i, result) => { this.apply(jobs[i], result); done++; },

@@ -1,6 +1,9 @@
 // Fits ranked snippets into a token budget: highest score first, no repeated or overlapping line ranges
-// (a partly covered snippet keeps only its uncovered lines), each labelled with its path and lines.
-import {estimatingCounter, type TokenCounter} from "./tokenCount";
+// (a partly covered snippet keeps only its uncovered lines), each labelled with its path and lines in a comment
+// of the prompt's language. Rendered in a stable order (path, then line), so that the same snippets always
+// make the same text, whatever their scores: the runtime's KV cache keeps a prompt prefix only if it repeats.
+import {commentLine, type CommentSyntax} from "./commentSyntax";
+import {estimateTokens, estimatingCounter, type TokenCounter} from "./tokenCount";
 import type {PackedSnippet, PackResult, Snippet} from "./types";
 
 /** Below this many free tokens a long snippet is not worth cutting down; smaller ones may still fit. */
@@ -11,20 +14,44 @@ export interface PackOptions {
     counter?: TokenCounter;
     /** Path as shown in labels (relative to its workspace folder); the absolute path otherwise. */
     displayPath?: (path: string) => string;
+    /** How labels are written: the comment syntax of the prompt's language; default `// `. */
+    comment?: CommentSyntax;
 }
+
+const defaultComment: CommentSyntax = {open: "// ", close: ""};
 
 export function snippetLabel(displayPath: string, startLine: number, endLine: number): string {
     return `${displayPath}:${startLine + 1}-${endLine + 1}`;
 }
 
-/** The snippet as it appears in a prompt: its label line, then its text. */
+/** The snippet as it appears in a prompt: its label line (a `//` comment), then its text. */
 export function renderSnippet(snippet: PackedSnippet): string {
-    return `// ${snippet.label}\n${snippet.text}\n`;
+    return labelled(snippet.label, snippet.text, defaultComment);
+}
+
+/** The snippet with its label in `comment`'s syntax. */
+export function renderSnippetIn(snippet: PackedSnippet, comment: CommentSyntax): string {
+    return labelled(snippet.label, snippet.text, comment);
+}
+
+function labelled(label: string, text: string, comment: CommentSyntax): string {
+    return `${commentLine(label, comment)}\n${text}\n`;
+}
+
+/** Packed snippets in prompt order: by path, then by line, so the text depends only on what was packed. */
+export function promptOrder(snippets: readonly PackedSnippet[]): PackedSnippet[] {
+    return [...snippets].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.startLine - b.startLine);
+}
+
+/** The packed context as prompt text: every snippet, labelled in `comment`'s syntax, in prompt order. */
+export function renderContext(result: PackResult, comment: CommentSyntax = defaultComment): string {
+    return promptOrder(result.snippets).map((snippet) => renderSnippetIn(snippet, comment)).join("");
 }
 
 export function pack(candidates: readonly Snippet[], options: PackOptions): PackResult {
     const counter = options.counter ?? estimatingCounter;
     const display = options.displayPath ?? ((p: string) => p);
+    const comment = options.comment ?? defaultComment;
     const ordered = [...candidates].sort((a, b) => b.score - a.score || a.path.localeCompare(b.path) || a.startLine - b.startLine);
     const taken = new Map<string, Array<[number, number]>>();
     const packed: PackedSnippet[] = [];
@@ -38,9 +65,9 @@ export function pack(candidates: readonly Snippet[], options: PackOptions): Pack
         }
         if (!snippet) { dropped++; continue; }
         const remaining = options.budgetTokens - used;
-        let item = measure(snippet, display, counter);
+        let item = measure(snippet, display, counter, comment);
         if (item.tokens > remaining) {
-            item = (remaining >= minTruncatedTokens && !snippet.outline ? truncateToFit(snippet, remaining, display, counter) : undefined) as PackedSnippet;
+            item = (remaining >= minTruncatedTokens && !snippet.outline ? truncateToFit(snippet, remaining, display, counter, comment) : undefined) as PackedSnippet;
             if (!item) { dropped++; continue; }
         }
         packed.push(item);
@@ -49,6 +76,22 @@ export function pack(candidates: readonly Snippet[], options: PackOptions): Pack
         taken.set(item.path, ranges);
     }
     return {snippets: packed, usedTokens: used, budgetTokens: options.budgetTokens, dropped};
+}
+
+/**
+ * The best-scored candidates whose estimated size adds up to `factor` times the budget: all a pack could take,
+ * so that a caller packing with the model's tokenizer counts (and receives) a few dozen texts, not hundreds.
+ */
+export function likelyToFit(candidates: readonly Snippet[], budgetTokens: number, factor = 1.5): Snippet[] {
+    const ordered = [...candidates].sort((a, b) => b.score - a.score);
+    const kept: Snippet[] = [];
+    let total = 0;
+    for (const snippet of ordered) {
+        if (total > budgetTokens * factor) break;
+        kept.push(snippet);
+        total += estimateTokens(snippet.text) + 8;
+    }
+    return kept;
 }
 
 /**
@@ -78,7 +121,8 @@ export async function packWithTokenizer(candidates: readonly Snippet[], options:
         return true;
     };
 
-    const texts = candidates.map((s) => `// ${snippetLabel(display(s.path), s.startLine, s.endLine)}\n${s.text}\n`);
+    const comment = options.comment ?? defaultComment;
+    const texts = candidates.map((s) => labelled(snippetLabel(display(s.path), s.startLine, s.endLine), s.text, comment));
     if (!await countExactly(texts)) return pack(candidates, {...options, counter: estimatingCounter});
     // Trims are guessed from the estimate scaled by the worst ratio seen on this batch, so a guess rarely falls
     // short of the real count and the exact recount confirms it in one round.
@@ -86,12 +130,12 @@ export async function packWithTokenizer(candidates: readonly Snippet[], options:
     const cached: TokenCounter = {count: (t) => known.get(t) ?? Math.ceil(counter.count(t) * ratio), exact: true};
     let result = pack(candidates, {...options, counter: cached});
     for (let round = 0; round < MAX_RECOUNT_ROUNDS; round++) {
-        const rendered = result.snippets.map(renderSnippet);
+        const rendered = result.snippets.map((snippet) => renderSnippetIn(snippet, comment));
         if (rendered.every((t) => known.has(t))) return result;
         if (!await countExactly(rendered)) break;
         result = pack(candidates, {...options, counter: cached});
     }
-    const exact = result.snippets.filter((snippet) => known.has(renderSnippet(snippet)));
+    const exact = result.snippets.filter((snippet) => known.has(renderSnippetIn(snippet, comment)));
     return {
         snippets: exact,
         usedTokens: exact.reduce((sum, snippet) => sum + snippet.tokens, 0),
@@ -103,9 +147,9 @@ export async function packWithTokenizer(candidates: readonly Snippet[], options:
 /** Each round re-packs with the exact counts of the trims the last one chose; a trim settles in one or two. */
 const MAX_RECOUNT_ROUNDS = 3;
 
-function measure(snippet: Snippet, display: (p: string) => string, counter: TokenCounter): PackedSnippet {
+function measure(snippet: Snippet, display: (p: string) => string, counter: TokenCounter, comment: CommentSyntax): PackedSnippet {
     const label = snippetLabel(display(snippet.path), snippet.startLine, snippet.endLine);
-    return {...snippet, label, tokens: counter.count(`// ${label}\n${snippet.text}\n`)};
+    return {...snippet, label, tokens: counter.count(labelled(label, snippet.text, comment))};
 }
 
 /** The longest run of the snippet's lines that no taken range covers, or undefined when all are covered. */
@@ -126,12 +170,14 @@ function uncoveredPart(snippet: Snippet, ranges: ReadonlyArray<[number, number]>
 }
 
 /** Keeps the snippet's first lines (signature first) as far as they fit. */
-function truncateToFit(snippet: Snippet, budget: number, display: (p: string) => string, counter: TokenCounter): PackedSnippet | undefined {
+function truncateToFit(
+    snippet: Snippet, budget: number, display: (p: string) => string, counter: TokenCounter, comment: CommentSyntax
+): PackedSnippet | undefined {
     const lines = snippet.text.split("\n");
     let low = 1, high = lines.length - 1, best: PackedSnippet | undefined;
     while (low <= high) {
         const mid = (low + high) >> 1;
-        const item = measure({...snippet, endLine: snippet.startLine + mid - 1, text: lines.slice(0, mid).join("\n")}, display, counter);
+        const item = measure({...snippet, endLine: snippet.startLine + mid - 1, text: lines.slice(0, mid).join("\n")}, display, counter, comment);
         if (item.tokens <= budget) { best = item; low = mid + 1; } else high = mid - 1;
     }
     return best;

@@ -1,7 +1,10 @@
-// web-tree-sitter, initialised once per thread: each grammar is loaded once and its query compiled once,
-// then every file of that language reuses them. Trees are deleted as soon as symbols are read out.
+// web-tree-sitter, initialised once per thread: each grammar is loaded once and its query compiled once per
+// thread, then every file of that language reuses them, in every index of the thread (a re-index, a new
+// engine). Compiling is the costly part: a query over a large grammar takes up to a quarter second (C++).
+// Trees are deleted as soon as symbols are read out.
 import fs from "node:fs";
-import {Language, Parser, Query, type Tree} from "web-tree-sitter";
+import {Parser, Query, type Language, type Tree} from "web-tree-sitter";
+import {loadLanguage} from "./grammarModule";
 import {type ParsedLanguage} from "./languages";
 import {queries} from "./queries";
 import {locateWasmFiles, type WasmFiles} from "./wasmLocation";
@@ -18,16 +21,32 @@ export class GrammarSet {
 
     private constructor(private readonly files: WasmFiles) {}
 
-    /** Initialises the tree-sitter runtime from the located `tree-sitter.wasm`. */
+    /**
+     * Initialises the tree-sitter runtime from the located `tree-sitter.wasm`. The set is shared by every caller
+     * in this thread that finds the same files, so what one index compiled the next one reuses.
+     */
     static async create(wasmDir?: string): Promise<GrammarSet> {
         const files = locateWasmFiles(wasmDir);
         await initRuntime(files.runtime);
-        return new GrammarSet(files);
+        const key = JSON.stringify(files);
+        let set = threadSets.get(key);
+        if (!set) threadSets.set(key, set = new GrammarSet(files));
+        return set;
     }
 
     /** The grammar if already loaded, so the hot path pays no promise. */
     peek(language: ParsedLanguage): LoadedGrammar | undefined {
         return this.loaded.get(language);
+    }
+
+    /** Languages whose grammar is loaded or loading in this thread. */
+    languages(): ParsedLanguage[] {
+        return [...this.loading.keys()];
+    }
+
+    /** Size of a grammar's .wasm file: what compiling it costs grows with it. */
+    wasmBytes(language: ParsedLanguage): number {
+        return fs.statSync(this.files.grammars[language], {throwIfNoEntry: false})?.size ?? 0;
     }
 
     load(language: ParsedLanguage): Promise<LoadedGrammar> {
@@ -43,7 +62,7 @@ export class GrammarSet {
         const file = this.files.grammars[language];
         let lang: Language;
         try {
-            lang = await Language.load(new Uint8Array(fs.readFileSync(file)));
+            lang = await loadLanguage(new Uint8Array(fs.readFileSync(file)));
         } catch (error) {
             throw new Error(`Hearth context: grammar ${language} (${file}) failed to load: ${(error as Error).message}`);
         }
@@ -70,6 +89,9 @@ export class GrammarSet {
         return tree;
     }
 }
+
+/** This thread's grammar sets, by the files they load. */
+const threadSets = new Map<string, GrammarSet>();
 
 let runtimeReady: Promise<void> | undefined;
 

@@ -1,27 +1,69 @@
-// Ranked snippets for a cursor: its enclosing scope, the definitions of the names used around it, related
-// files, recently edited ranges and open editors. Each source runs under its own time budget.
+// Ranked snippets for a cursor: its enclosing scope, the definitions of the names used around it and those a
+// language server pointed to, what the code is about to use (retrievePredicted.ts), related files, recently
+// edited ranges and open editors. Each source runs under its own time budget and stops when the request is
+// cancelled. Lines the prompt shows itself (its window of the file) are left out.
 import {identifiersNearCursor} from "./cursorIdentifiers";
-import {runSource} from "./deadline";
+import {runSource, type Deadline} from "./deadline";
+import {predictedSnippets} from "./retrievePredicted";
 import {resolveName} from "./resolveName";
+import {signatureSnippet} from "./signatureSnippet";
 import {definitionSnippet, lineRangeSnippet, outlineSnippet, type SnippetSourceFiles} from "./snippets";
 import type {CursorRequest, Definition, IndexedFile, Snippet} from "./types";
 
 /** Scores put sources in order; within a source, closeness and certainty order the snippets. */
-export const cursorScores = {scope: 100, definition: 80, recentEdit: 30, related: 20, openEditor: 10};
+export const cursorScores = {scope: 100, languageServer: 85, definition: 80, recentEdit: 30, related: 20, openEditor: 10};
 const scopeMaxLines = 80;
 const defaultTimeBudgetMs = 40;
+/** A name near the cursor weighted below this gets its definition's signature, not its body. */
+const bodyWeight = 0.3;
 
-export function retrieveForCursor(files: SnippetSourceFiles, request: CursorRequest, onError?: (m: string) => void): Snippet[] {
-    const file = files.index.get(request.path);
+export interface CursorRetrieval {
+    onError?: (message: string) => void;
+    /** True once the request is superseded: the sources left are skipped, the running one stops. */
+    cancelled?: () => boolean;
+    /** The document as retrieval sees it (stableSymbols.ts); default: its index entry. */
+    file?: IndexedFile;
+}
+
+export function retrieveForCursor(files: SnippetSourceFiles, request: CursorRequest, options: CursorRetrieval = {}): Snippet[] {
+    const file = options.file ?? files.index.get(request.path);
+    const cancelled = options.cancelled ?? (() => false);
+    const onError = options.onError;
     const budget = request.timeBudgetMs ?? defaultTimeBudgetMs;
     if (!file) return [];
-    return [
-        ...runSource("scope", budget, () => scopeSnippets(files, file, request.line), onError),
-        ...runSource("definitions", budget, (deadline) => definitionSnippets(files, file, request, () => deadline.expired()), onError),
-        ...runSource("related", budget, (deadline) => relatedSnippets(files, file, () => deadline.expired()), onError),
-        ...runSource("recentEdits", budget, () => recentEditSnippets(files, request), onError),
-        ...runSource("openEditors", budget, () => openEditorSnippets(files, request), onError)
+    // A cancelled request skips the sources left and stops the one running at its next check.
+    const source = (name: string, run: (expired: () => boolean) => Snippet[]): Snippet[] =>
+        cancelled() ? [] : runSource(name, budget, (deadline: Deadline) => run(() => cancelled() || deadline.expired()), onError);
+    const found = [
+        ...source("scope", () => scopeSnippets(files, file, request)),
+        ...source("languageServer", (expired) => hintSnippets(files, request, expired)),
+        ...source("definitions", (expired) => definitionSnippets(files, file, request, expired)),
+        ...source("predicted", (expired) => predictedSnippets(files, file, request, expired)),
+        ...source("related", (expired) => relatedSnippets(files, file, expired)),
+        ...source("recentEdits", () => recentEditSnippets(files, request)),
+        ...source("openEditors", () => openEditorSnippets(files, request))
     ];
+    return withoutRepeats(outsideWindow(found, request));
+}
+
+/** Snippets of the file being edited that the prompt's window shows already are left out. */
+function outsideWindow(snippets: Snippet[], request: CursorRequest): Snippet[] {
+    const window = request.window;
+    if (!window) return snippets;
+    return snippets.filter((s) => s.path !== request.path || s.source === "scope" || s.endLine < window.startLine || s.startLine > window.endLine);
+}
+
+/** One snippet per definition: the best-scored of those several sources proposed for it. */
+function withoutRepeats(snippets: Snippet[]): Snippet[] {
+    const best = new Map<string, Snippet>();
+    const rest: Snippet[] = [];
+    for (const s of snippets) {
+        if (!s.symbol || s.source === "scope") { rest.push(s); continue; }
+        const key = `${s.path}:${s.startLine}:${s.symbol}`;
+        const known = best.get(key);
+        if (!known || known.score < s.score) best.set(key, s);
+    }
+    return [...rest, ...best.values()];
 }
 
 /** The innermost definition around the cursor (a function before its class); windowed when long. */
@@ -46,11 +88,44 @@ function scopeWindow(file: IndexedFile, line: number): {def: Definition, start: 
     return {def, start, end};
 }
 
-function scopeSnippets(files: SnippetSourceFiles, file: IndexedFile, line: number): Snippet[] {
-    const scope = scopeWindow(file, line);
+/** The enclosing definition; with a window, only its lines above the window (its head first). */
+function scopeSnippets(files: SnippetSourceFiles, file: IndexedFile, request: CursorRequest): Snippet[] {
+    let scope: {def: Definition, start: number, end: number} | undefined;
+    if (request.window) {
+        const def = enclosingDefinition(file, request.line);
+        if (!def || def.startLine >= request.window.startLine) return [];
+        scope = {def, start: def.startLine, end: Math.min(request.window.startLine - 1, def.startLine + scopeMaxLines - 1)};
+    } else {
+        scope = scopeWindow(file, request.line);
+    }
     if (!scope) return [];
     const snippet = lineRangeSnippet(files, file.path, scope.start, scope.end, cursorScores.scope, "scope", scope.def.name);
     return snippet ? [snippet] : [];
+}
+
+/**
+ * Definitions a language server found (nearest name first): the definition at each location, whole, or for a
+ * type definition the type itself. Locations the index does not hold (libraries, other folders) give nothing.
+ */
+function hintSnippets(files: SnippetSourceFiles, request: CursorRequest, expired: () => boolean): Snippet[] {
+    const snippets: Snippet[] = [];
+    (request.definitionHints ?? []).forEach((hint, i) => {
+        if (expired()) return;
+        const file = files.index.get(hint.path);
+        if (!file) return;
+        const def = definitionAt(file, hint.line);
+        const score = cursorScores.languageServer / (1 + i * 0.1);
+        const s = def ? definitionSnippet(files, hint.path, def, score, "languageServer") : lineRangeSnippet(files, hint.path, hint.line, hint.line + 9, score, "languageServer");
+        if (s) snippets.push(s);
+    });
+    return snippets;
+}
+
+/** The definition whose name is on `line`, else the innermost one around it. */
+function definitionAt(file: IndexedFile, line: number): Definition | undefined {
+    const named = file.symbols.definitions.filter((d) => d.nameLine === line && d.kind !== "scope");
+    if (named.length > 0) return named.reduce((a, b) => (b.endLine - b.startLine > a.endLine - a.startLine ? b : a));
+    return enclosingDefinition(file, line);
 }
 
 function definitionSnippets(files: SnippetSourceFiles, file: IndexedFile, request: CursorRequest, expired: () => boolean): Snippet[] {
@@ -68,7 +143,11 @@ function definitionSnippets(files: SnippetSourceFiles, file: IndexedFile, reques
             const key = `${found.path}:${found.def.startLine}`;
             if (seen.has(key)) continue;
             seen.add(key);
-            const snippet = definitionSnippet(files, found.path, found.def, cursorScores.definition * nearby.weight * found.certainty, "definition");
+            // Names far from the cursor are likelier context than callees: their signatures leave room for more.
+            const weight = nearby.weight * found.certainty;
+            const snippet = weight >= bodyWeight
+                ? definitionSnippet(files, found.path, found.def, cursorScores.definition * weight, "definition")
+                : signatureSnippet(files, found.path, found.def, cursorScores.definition * weight, "definition");
             if (snippet) snippets.push(snippet);
         }
     }

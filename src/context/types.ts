@@ -76,7 +76,11 @@ export interface IndexedFile extends FileStamp {
 /** Why a retrieval source proposed a snippet; the pack keeps it for inspection and tests. */
 export type SnippetSource =
     "scope" | "definition" | "related" | "recentEdit" | "openEditor" |
-    "selection" | "currentFile" | "namedSymbol" | "namedFile" | "lexical" | "repoMap";
+    "selection" | "currentFile" | "namedSymbol" | "namedFile" | "lexical" | "repoMap" |
+    /** What the code at a cursor is about to use (retrievePredicted.ts). */
+    "typeMember" | "imported" | "sameModule" | "used" |
+    /** A definition the editor's language server pointed to. */
+    "languageServer";
 
 export interface Snippet {
     path: string;
@@ -133,6 +137,42 @@ export interface CursorRequest {
     budgetTokens: number;
     /** Wall-clock budget for each source, ms. */
     timeBudgetMs?: number;
+    /**
+     * Lines of this file the prompt itself shows (its prefix and suffix windows): snippets of this file in
+     * them are left out, and the scope snippet keeps only what lies above the window.
+     */
+    window?: {startLine: number, endLine: number};
+    /** Definitions the editor's language server found for names near the cursor. */
+    definitionHints?: DefinitionHint[];
+    /** The prompt's language (VS Code language id): labels are comments in its syntax. Default: by the path. */
+    languageId?: string;
+    /** Set (an Int32 ≠ 0 at 0) by the caller when the request is superseded: retrieval stops at its next check. */
+    cancel?: SharedArrayBuffer;
+    /** `cursorContext`: the key of the context the caller holds; when the cursor's key is the same, nothing is retrieved. */
+    knownKey?: string;
+    /** `cursorContext`: pack with the engine's estimate (true), or return ranked snippets for the caller to pack. */
+    pack?: boolean;
+}
+
+export interface DefinitionHint {
+    path: string;
+    /** Zero-based line the language server's location starts at. */
+    line: number;
+    kind: "definition" | "typeDefinition";
+}
+
+/**
+ * A cursor's context with what it depends on. The same key means the same context: the cursor is still in the
+ * same scope, above the same window start, and no other file of the index changed.
+ */
+export interface CursorContext {
+    key: string;
+    /** The enclosing scope's lines in the request's text (the window's lines at the top level). */
+    scope: {startLine: number, endLine: number};
+    /** Ranked snippets (`pack` false), or absent when `knownKey` was the key. */
+    ranked?: Snippet[];
+    /** Packed snippets (`pack` true), or absent when `knownKey` was the key. */
+    packed?: PackResult;
 }
 
 export interface QuestionRequest {

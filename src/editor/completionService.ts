@@ -8,8 +8,6 @@ import {runtimeBackend} from "../completion/runtimeBackend";
 import type {SnoozeClock} from "../completion/snooze";
 import {TreeShapes} from "../completion/treeShape";
 import {completionEnabledFor, type HearthConfig} from "../config";
-import {commentSyntax} from "../context/commentSyntax";
-import {renderSnippetIn} from "../context/pack";
 import type {ContextService} from "./contextService";
 import type {OutputLog} from "./outputLog";
 import type {RuntimeService} from "./runtimeService";
@@ -90,8 +88,6 @@ export class CompletionService implements vscode.Disposable {
     private async contextFor(doc: CompletionDocument, signal: AbortSignal): Promise<string> {
         const document = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === doc.path);
         if (!document) return "";
-        const packed = await this.deps.context.contextForCursor(document, document.positionAt(doc.offset), {signal});
-        const comment = commentSyntax(doc.languageId);
-        return packed.snippets.map((snippet) => renderSnippetIn(snippet, comment)).join("\n");
+        return this.deps.context.completionContext(document, document.positionAt(doc.offset), {signal});
     }
 }

@@ -3,17 +3,31 @@
 // and answers the completion and chat features with packed, labelled snippets — never later than the time budget.
 import path from "node:path";
 import * as vscode from "vscode";
-import {contextBudget} from "../context/budget";
+import {defaultWindow, fileWindow, type WindowOptions} from "../completion/prompt/window";
+import {completionContextBudget, contextBudget} from "../context/budget";
+import {cancelFlag} from "../context/cancel";
+import {commentSyntax} from "../context/commentSyntax";
+import {HeldContexts} from "../context/heldContexts";
 import {isIgnoreFile} from "../context/ignoreFiles";
-import {packWithTokenizer} from "../context/pack";
+import {packWithTokenizer, renderContext} from "../context/pack";
 import {RecentEdits} from "../context/recentEdits";
-import type {TokenCounter} from "../context/tokenCount";
-import type {IndexOptions, OpenEditor, PackResult, Snippet} from "../context/types";
+import {estimatingCounter, type TokenCounter} from "../context/tokenCount";
+import type {CursorContext, CursorRequest, IndexOptions, OpenEditor, PackResult, Snippet} from "../context/types";
 import {IndexWorkerClient} from "../context/worker/client";
 import type {HearthConfig} from "../config";
 import type {Logger} from "../log";
+import {definitionHints} from "./definitionHints";
 import {onConfigChange, readConfig} from "./settings";
 import {IndexStatusItem} from "./indexStatusItem";
+
+export interface CursorContextOptions {
+    /** Aborted when the completion is superseded: the wait ends at once and the worker stops its retrieval. */
+    signal?: AbortSignal;
+    /** Token budget; default: the setting, capped by the model's context less the prompt's windows and the answer. */
+    budget?: number;
+    /** The prompt's windows of the file (default: the completion prompt's): counted into the budget, left out of the context. */
+    window?: WindowOptions;
+}
 
 /** File events are applied after this quiet period, so a burst (git checkout) is one update per file. */
 const fileEventDelayMs = 300;
@@ -29,6 +43,8 @@ export class ContextService implements vscode.Disposable {
     private config: HearthConfig;
     private tokenCounter: TokenCounter | undefined;
     private modelContextTokens = 0;
+    /** The cursor context last made for each document, while the worker says it still holds. */
+    private readonly held = new HeldContexts();
     /** Resolves when the first full indexing is done (or failed). */
     ready: Promise<void>;
 
@@ -66,20 +82,52 @@ export class ContextService implements vscode.Disposable {
         this.modelContextTokens = tokens;
     }
 
-    /** Context for an inline completion at `position`, packed into `budget` tokens (default: the setting). */
-    async contextForCursor(document: vscode.TextDocument, position: vscode.Position, budget?: number): Promise<PackResult> {
-        const budgetTokens = budget ?? contextBudget({
+    /**
+     * Context for an inline completion at `position`: what the code there is about to use, packed into the budget
+     * (default: the setting, less what the prompt's windows and the answer take from the model's context) and
+     * labelled for the document's language. The same object, so the same text, for every keystroke while the
+     * cursor stays in its scope and the index does not change; recomputed (with the language server's
+     * definitions for the names before the cursor) when it leaves. `options` may be a budget (older callers).
+     */
+    async contextForCursor(document: vscode.TextDocument, position: vscode.Position, options: CursorContextOptions | number = {}): Promise<PackResult> {
+        const {signal, budget, window = defaultWindow} = typeof options === "number" ? {budget: options} as CursorContextOptions : options;
+        const text = document.getText();
+        const prompt = fileWindow(text, document.offsetAt(position), window);
+        const counter = this.tokenCounter ?? estimatingCounter;
+        const budgetTokens = budget ?? completionContextBudget({
             settingTokens: this.config.context.completionBudgetTokens, modelContextTokens: this.modelContextTokens,
-            answerTokens: this.config.completion.maxTokens, promptTokens: 0
+            answerTokens: this.config.completion.maxTokens, prefix: prompt.prefix, suffix: prompt.suffix, count: (t) => counter.count(t)
         });
+        const empty: PackResult = {snippets: [], usedTokens: 0, budgetTokens, dropped: 0};
+        if (signal?.aborted) return empty;
+        const file = document.uri.fsPath;
         const timeBudgetMs = this.config.context.timeBudgetMs;
-        const request = {
-            path: document.uri.fsPath, text: document.getText(), line: position.line, column: position.character,
-            recentEdits: this.recentEdits.list(), openEditors: this.openEditors(document.uri.fsPath), budgetTokens, timeBudgetMs
+        const held = this.held.get(file);
+        const hints = held && this.held.likelyInScope(file, position.line, document.lineCount)
+            ? held.hints
+            : await definitionHints(document, position, timeBudgetMs, signal);
+        if (signal?.aborted) return empty;
+        const exactTokens = this.tokenCounter?.countMany !== undefined;
+        const request: CursorRequest = {
+            path: file, text, line: position.line, column: position.character,
+            recentEdits: this.recentEdits.list(), openEditors: this.openEditors(file), budgetTokens, timeBudgetMs,
+            window: {startLine: prompt.startLine, endLine: position.line + window.suffixLines}, definitionHints: hints,
+            languageId: document.languageId, cancel: cancelFlag(signal), knownKey: held?.key, pack: !exactTokens
         };
-        return this.answer(budgetTokens, timeBudgetMs, (client) => this.tokenCounter?.countMany
-            ? client.call("rankForCursor", request)
-            : client.call("contextForCursor", request));
+        const reply = await this.ask<CursorContext>((client) => client.call("cursorContext", request), timeBudgetMs, signal);
+        if (!reply) return empty;
+        if (!reply.ranked && !reply.packed) return held?.key === reply.key ? this.held.confirm(file, reply.scope, document.lineCount) ?? empty : empty;
+        const comment = commentSyntax(document.languageId);
+        const packed = reply.packed ?? await packWithTokenizer(reply.ranked!, {
+            budgetTokens, counter: this.tokenCounter, displayPath: (p) => this.displayPath(p), timeMs: timeBudgetMs, comment
+        });
+        this.held.set(file, {key: reply.key, packed, scope: reply.scope, lineCount: document.lineCount, hints});
+        return packed;
+    }
+
+    /** The cursor's context as prompt text: labelled in the document's comment syntax, in a stable order. */
+    async completionContext(document: vscode.TextDocument, position: vscode.Position, options: CursorContextOptions = {}): Promise<string> {
+        return renderContext(await this.contextForCursor(document, position, options), commentSyntax(document.languageId));
     }
 
     /** Context for a chat question about the workspace, with the active editor's file and selection. */
@@ -104,6 +152,29 @@ export class ContextService implements vscode.Disposable {
         for (const timer of this.pendingFiles.values()) clearTimeout(timer);
         for (const d of this.disposables) d.dispose();
         void this.client.then((c) => c.call("save").finally(() => c.dispose())).catch(() => undefined);
+    }
+
+    /**
+     * Asks the worker; undefined when it is slower than the time budget (its answer still lands in the worker's
+     * cache for the next keystroke) or the request is aborted (the worker stops too). A cancellation is no error.
+     */
+    private async ask<T>(call: (client: IndexWorkerClient) => Promise<T>, timeBudgetMs: number, signal?: AbortSignal): Promise<T | undefined> {
+        let timer: NodeJS.Timeout | undefined;
+        let onAbort: (() => void) | undefined;
+        const giveUp = new Promise<undefined>((resolve) => {
+            timer = setTimeout(() => resolve(undefined), timeBudgetMs * 2 + workerSlackMs);
+            onAbort = () => resolve(undefined);
+            signal?.addEventListener("abort", onAbort, {once: true});
+        });
+        try {
+            return await Promise.race([this.client.then(call), giveUp]);
+        } catch (error) {
+            if (!signal?.aborted) this.log.warn(`Hearth context: ${(error as Error).message}`);
+            return undefined;
+        } finally {
+            clearTimeout(timer);
+            if (onAbort) signal?.removeEventListener("abort", onAbort);
+        }
     }
 
     /** Asks the worker, and gives up with an empty context when it is slower than the time budget. */
@@ -190,6 +261,7 @@ export class ContextService implements vscode.Disposable {
         if (uri.scheme !== "file") return;
         if (isIgnoreFile(uri.fsPath)) { void this.reconfigure(); return; }
         this.recentEdits.forget(uri.fsPath);
+        this.held.forget(uri.fsPath);
         void this.client.then((c) => c.call("removeFile", uri.fsPath)).catch((e: Error) => this.log.warn(`Hearth context: ${e.message}`));
     }
 

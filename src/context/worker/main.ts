@@ -30,6 +30,7 @@ function start(port: NonNullable<typeof parentPort>, data: WorkerStartData): voi
         rankForCursor: (engine, request) => engine.rankForCursor(request),
         rankForQuestion: (engine, request) => engine.rankForQuestion(request),
         contextForCursor: (engine, request) => engine.contextForCursor(request),
+        cursorContext: (engine, request) => engine.cursorContext(request),
         contextForQuestion: (engine, request) => engine.contextForQuestion(request),
         save: (engine) => engine.save()
     };

@@ -7,6 +7,8 @@ import {GrammarSet} from "../parser";
 if (parentPort) {
     const port = parentPort;
     const grammars = GrammarSet.create((workerData as {wasmDir?: string}).wasmDir);
+    // The indexer hands this thread work only once it can parse: until then the indexing thread does it.
+    void grammars.then(() => port.postMessage({ready: true}), () => undefined);
     port.on("message", async ({id, job}: {id: number, job: FileJob}) => {
         try {
             port.postMessage({id, result: await runFileJob(await grammars, job, false)});

@@ -1,16 +1,61 @@
-// Parse helper threads for the first indexing of a workspace. The indexer hands a job to a helper with room,
-// and parses in its own thread while all helpers are busy; helpers stop when indexing ends.
+// Parse helper threads for bulk indexing. Each helper is a lane that the indexer's scheduler hands jobs to;
+// a helper remembers which grammars it has been given work in, since it compiles each of them itself.
 import path from "node:path";
 import {Worker} from "node:worker_threads";
 import type {FileJob, FileJobResult} from "../fileJob";
 import {workerScript} from "../../workerScript";
 
-/** Jobs queued per helper, so a helper never waits for the next one. */
+/** Jobs `tryRun` queues per helper, so a helper never waits for the next one. */
 const depth = 2;
 
+/** Jobs queued per helper at most: the scheduler queues by bytes, to keep a helper busy through a long parse here. */
+const maxQueued = 64;
+
+/** A thread that parses file jobs: a helper here, or the indexing thread itself (see parseScheduler.ts). */
+export interface ParseLane {
+    /** Languages whose grammar this lane has compiled or been given a job in. */
+    readonly languages: Set<string>;
+    /** Whether it takes jobs now: a helper still starting, or one that crashed, does not. */
+    isReady(): boolean;
+    /** Jobs it was given and has not answered yet. */
+    queued(): number;
+    run(job: FileJob): Promise<FileJobResult>;
+}
+
+class Helper implements ParseLane {
+    readonly languages = new Set<string>();
+    inFlight = 0;
+    broken = false;
+    /** Its tree-sitter runtime is up: a helper still starting would hold jobs the indexing thread could parse. */
+    private ready = false;
+    readonly started: Promise<void>;
+    markReady!: () => void;
+
+    constructor(readonly worker: Worker, private readonly send: (helper: Helper, job: FileJob) => Promise<FileJobResult>) {
+        this.started = new Promise((resolve) => { this.markReady = () => { this.ready = true; resolve(); }; });
+    }
+
+    isReady(): boolean {
+        return this.ready && !this.broken;
+    }
+
+    queued(): number {
+        return this.inFlight;
+    }
+
+    canQueue(limit: number): boolean {
+        return !this.broken && this.inFlight < limit;
+    }
+
+    run(job: FileJob): Promise<FileJobResult> {
+        this.languages.add(job.language);
+        return this.send(this, job);
+    }
+}
+
 export class ParsePool {
-    private readonly helpers: Array<{worker: Worker, inFlight: number}> = [];
-    private readonly pending = new Map<number, {resolve: (r: FileJobResult) => void, reject: (e: Error) => void, helper: {inFlight: number}}>();
+    private readonly helpers: Helper[] = [];
+    private readonly pending = new Map<number, {resolve: (r: FileJobResult) => void, reject: (e: Error) => void, helper: Helper}>();
     private nextId = 1;
 
     constructor(count: number, wasmDir?: string) {
@@ -19,8 +64,9 @@ export class ParsePool {
             const worker = file.endsWith(".ts")
                 ? new Worker(`require("tsx/cjs"); require(${JSON.stringify(file)});`, {eval: true, workerData: {wasmDir}})
                 : new Worker(file, {workerData: {wasmDir}});
-            const helper = {worker, inFlight: 0};
-            worker.on("message", ({id, result, error}: {id: number, result?: FileJobResult, error?: string}) => {
+            const helper = new Helper(worker, (h, job) => this.send(h, job));
+            worker.on("message", ({id, result, error, ready}: {id: number, result?: FileJobResult, error?: string, ready?: true}) => {
+                if (ready) { helper.markReady(); return; }
                 const job = this.pending.get(id);
                 if (!job) return;
                 this.pending.delete(id);
@@ -28,14 +74,37 @@ export class ParsePool {
                 if (error !== undefined) job.reject(new Error(error)); else job.resolve(result!);
             });
             worker.on("error", (error) => this.failAll(helper, error));
+            worker.on("exit", (code) => this.failAll(helper, new Error(`it stopped (exit code ${code})`)));
             this.helpers.push(helper);
         }
     }
 
-    /** A job for a helper with room, or undefined when every helper is busy (the caller parses it itself). */
+    /** Resolves once every helper that has not crashed can parse. */
+    async whenReady(): Promise<void> {
+        await Promise.all(this.helpers.map((h) => Promise.race([h.started, new Promise<void>((resolve) => h.worker.once("exit", () => resolve()))])));
+    }
+
+    /** The helpers, for the scheduler. */
+    get lanes(): readonly ParseLane[] {
+        return this.helpers;
+    }
+
+    /**
+     * A job for a helper with room, started or not (one that already has the job's grammar first), or undefined
+     * when every helper is busy (the caller parses it itself).
+     */
     tryRun(job: FileJob): Promise<FileJobResult> | undefined {
-        const helper = this.helpers.find((h) => h.inFlight < depth);
-        if (!helper) return undefined;
+        const free = this.helpers.filter((h) => h.canQueue(depth));
+        const helper = free.find((h) => h.languages.has(job.language)) ?? free[0];
+        return helper?.run(job);
+    }
+
+    async dispose(): Promise<void> {
+        await Promise.all(this.helpers.map((h) => h.worker.terminate()));
+    }
+
+    private send(helper: Helper, job: FileJob): Promise<FileJobResult> {
+        if (!helper.canQueue(maxQueued)) return Promise.reject(new Error("Hearth parse helper has no room for another job"));
         helper.inFlight++;
         const id = this.nextId++;
         return new Promise((resolve, reject) => {
@@ -44,17 +113,14 @@ export class ParsePool {
         });
     }
 
-    async dispose(): Promise<void> {
-        await Promise.all(this.helpers.map((h) => h.worker.terminate()));
-    }
-
-    private failAll(helper: {inFlight: number}, error: Error): void {
+    private failAll(helper: Helper, error: Error): void {
+        helper.broken = true; // never used again, and its grammars are no longer anyone's
+        helper.languages.clear();
         for (const [id, job] of this.pending) {
             if (job.helper !== helper) continue;
             this.pending.delete(id);
             job.reject(new Error(`Hearth parse helper crashed: ${error.message}`));
         }
-        helper.inFlight = depth; // never used again
     }
 }
 

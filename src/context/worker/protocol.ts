@@ -1,7 +1,7 @@
 // Messages between the extension host and the index worker. Requests carry an id; the worker answers each
 // with a result or an error, and sends progress and log events on its own.
 import type {UpdateResult} from "../indexer";
-import type {CursorRequest, IndexOptions, IndexProgress, IndexStats, PackResult, QuestionRequest, Snippet} from "../types";
+import type {CursorContext, CursorRequest, IndexOptions, IndexProgress, IndexStats, PackResult, QuestionRequest, Snippet} from "../types";
 
 export interface WorkerMethods {
     indexFolders(roots: string[]): IndexStats;
@@ -12,6 +12,8 @@ export interface WorkerMethods {
     rankForCursor(request: CursorRequest): Snippet[];
     rankForQuestion(request: QuestionRequest): Snippet[];
     contextForCursor(request: CursorRequest): PackResult;
+    /** The cursor's context with its key; `request.cancel` (shared with the worker) stops it when set. */
+    cursorContext(request: CursorRequest): CursorContext;
     contextForQuestion(request: QuestionRequest): PackResult;
     save(): void;
 }
