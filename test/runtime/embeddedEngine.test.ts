@@ -1,5 +1,6 @@
 // The embedded engine on the generated models, with real llama.cpp inference: model facts from the GGUF, FIM
 // and Gemma 4 chat prompts, KV prefix reuse, stop tokens and strings, cancellation, the two sequences, errors.
+// What supersedes what is the host scheduler's: test/unit/runtime/scheduler.test.ts, test/runtime/scheduling.test.ts.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
@@ -183,28 +184,6 @@ describe("embedded engine", function () {
         assert.ok(chatResult.stats.generatedTokens > 16);
     });
 
-    it("lets a newer completion supersede the one in flight", async function () {
-        const request = {context: "", prefix: "export function createTokenizer(model) {", suffix: "", stop: []};
-        let firstChunk!: () => void;
-        const started = new Promise<void>((resolve) => { firstChunk = resolve; });
-        const old = engine.complete({...request, maxTokens: 4000}, control(() => firstChunk()));
-        await started;
-        const newer = await engine.complete({...request, maxTokens: 8}, control());
-        const superseded = await old;
-        assert.equal(superseded.stopReason, "cancelled");
-        assert.ok(superseded.stats.generatedTokens < 4000);
-        assert.equal(newer.stopReason, "maxTokens");
-        assert.equal(newer.stats.generatedTokens, 8);
-    });
-
-    it("cancels a completion that a newer one supersedes before it started", async function () {
-        const request = {context: "", prefix: "const a = ", suffix: "", stop: []};
-        const queued = engine.complete({...request, maxTokens: 8}, control());
-        const newer = engine.complete({...request, maxTokens: 8}, control());
-        await assert.rejects(queued, (error: unknown) => error instanceof RuntimeError && error.code === "cancelled");
-        assert.equal((await newer).stats.generatedTokens, 8);
-    });
-
     it("counts tokens with the model's own tokenizer", async function () {
         const seed = ensureTestModels().seed;
         const [count, empty] = await engine.tokenCount([seed.prompt, ""]);
@@ -242,16 +221,10 @@ describe("embedded engine loading", function () {
         }
     });
 
-    it("falls back to prompt lookup when the draft model's vocabulary differs, and says why", async function () {
-        logs.length = 0;
-        const engine = await createEmbeddedEngine(params({modelPath: testModelPath("llama-target"), drafterMode: "auto", drafterPath: testModelPath("gemma4-draft")}), log);
-        try {
-            assert.equal(engine.info.drafter, "promptLookup");
-            assert.equal(engine.info.drafterPath, undefined);
-            assert.ok(logs.some((entry) => entry.level === "warn" && /vocabulary/.test(entry.message)), JSON.stringify(logs));
-        } finally {
-            await engine.dispose();
-        }
+    it("never loads a draft model of another vocabulary: validate.ts's verdict refuses it first", async function () {
+        const mismatched = params({modelPath: testModelPath("llama-target"), drafterMode: "auto", drafterPath: testModelPath("gemma4-draft")});
+        await assert.rejects(createEmbeddedEngine(mismatched, log), (error: unknown) =>
+            error instanceof RuntimeError && error.code === "badModel" && error.path === testModelPath("gemma4-draft") && /vocabulary does not match/.test(error.message));
     });
 
     it("stops the requests in flight when disposed", async function () {
@@ -264,6 +237,25 @@ describe("embedded engine loading", function () {
         const result = await chat;
         assert.equal(result.stopReason, "cancelled");
         assert.ok(result.stats.generatedTokens < 6000);
+    });
+
+    it("stops a load when its signal aborts, answering cancelled rather than a bad model", async function () {
+        await sharedLlama("off");
+        for (const afterMs of [0, 10, 50]) {
+            const abort = new AbortController();
+            const loading = createEmbeddedEngine(params({drafterMode: "draftModel", drafterPath: testModelPath("gemma4-draft")}), log, abort.signal);
+            setTimeout(() => abort.abort(new RuntimeError("cancelled", "superseded")), afterMs);
+            const outcome = await loading.then(async (engine) => { await engine.dispose(); return "loaded"; },
+                (error: unknown) => error instanceof RuntimeError ? error.code : String(error));
+            assert.equal(outcome, "cancelled", `aborted after ${afterMs} ms`);
+        }
+        // What the cancelled loads had started is gone: the next load works as ever.
+        const engine = await createEmbeddedEngine(params(), log, new AbortController().signal);
+        try {
+            assert.equal((await engine.complete({context: "", prefix: "const a = ", suffix: "", maxTokens: 4, stop: []}, control())).stats.generatedTokens, 4);
+        } finally {
+            await engine.dispose();
+        }
     });
 
     it("reports a missing or broken model file as badModel, naming the file", async function () {

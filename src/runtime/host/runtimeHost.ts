@@ -1,38 +1,67 @@
-// The runtime process's message loop, apart from the process itself so it can be driven directly.
-// Completions and chat run in separate lanes: a new completion supersedes the one in flight (the user typed
-// on), chat requests queue behind each other, and neither lane ever waits for the other.
+// The runtime process's message loop, apart from the process itself so it can be driven directly. Every
+// message is checked field by field first (a malformed one is logged and dropped; bad parameters are answered
+// invalidRequest), then each request goes where its method says: generation and token counts to the one
+// scheduler (scheduler.ts) at their method's priority, loads to the engine slot (engineSlot.ts: serialised,
+// newest wins). While anything is in progress the host sends a heartbeat every HEARTBEAT_INTERVAL_MS.
 import {
-    PROTOCOL_VERSION, RuntimeError, isClientMessage,
-    type ClientMessage, type HostMessage, type LoadParams, type MachineInfo, type Methods
+    PROTOCOL_VERSION, RuntimeError, clientMessageProblem, paramsProblem,
+    type ClientMessage, type GenerationResult, type HostMessage, type LoadParams, type MachineInfo, type Method, type Methods
 } from "../protocol";
 import type {Engine, EngineFactory, GenerationControl} from "./engines/types";
+import {EngineSlot} from "./engineSlot";
+import {Heartbeat} from "./heartbeat";
+import {Scheduler, type Priority} from "./scheduler";
 
-type Lane = "completion" | "chat";
+type ScheduledMethod = "complete" | "chat" | "tokenCount";
 
-interface Running {
-    controller: AbortController;
-    done: Promise<void>;
+/** Each scheduled request's priority comes from what it is: the editor cannot ask for another. */
+export const METHOD_PRIORITY: Record<ScheduledMethod, Priority> = {
+    complete: "completion",
+    chat: "interactive",
+    tokenCount: "background"
+};
+
+type Log = (level: "info" | "warn" | "error", message: string) => void;
+
+export interface RuntimeHostOptions {
+    heartbeatIntervalMs?: number;
 }
 
 export class RuntimeHost {
-    private engine: Engine | undefined;
-    private loading: Promise<Engine> | undefined;
-    private readonly requests = new Map<number, AbortController>();
-    private readonly laneTail = new Map<Lane, Running>();
+    private readonly scheduler = new Scheduler();
+    private readonly slot: EngineSlot;
+    /** Every request received and not yet answered, with what cancels it. */
+    private readonly inFlight = new Map<number, {cancel(): void}>();
+    private readonly heartbeat: Heartbeat;
+    private shuttingDown = false;
 
     constructor(
         private readonly send: (message: HostMessage) => void,
-        private readonly createEngine: EngineFactory,
+        createEngine: EngineFactory,
         private readonly exit: (code: number) => void,
-        private readonly describeMachine: (gpu: LoadParams["gpu"]) => Promise<MachineInfo>
-    ) {}
+        private readonly describeMachine: (gpu: LoadParams["gpu"]) => Promise<MachineInfo>,
+        options: RuntimeHostOptions = {}
+    ) {
+        const log: Log = (level, message) => this.log(level, message);
+        this.slot = new EngineSlot(createEngine, (reason) => {
+            this.scheduler.cancelAll(reason);
+            return this.scheduler.idle();
+        }, log);
+        this.heartbeat = new Heartbeat((busy) => this.send({kind: "heartbeat", busy}), () => this.inFlight.size, options.heartbeatIntervalMs);
+    }
 
+    /** Handles one IPC payload. Never throws: whatever goes wrong is logged or answered as an error. */
     receive(message: unknown): void {
-        if (!isClientMessage(message)) {
-            this.log("warn", `ignored a malformed message: ${JSON.stringify(message)?.slice(0, 200)}`);
+        const problem = clientMessageProblem(message);
+        if (problem !== undefined) {
+            this.log("warn", `ignored a malformed message (${problem}): ${preview(message)}`);
             return;
         }
-        this.handle(message);
+        try {
+            this.handle(message as ClientMessage);
+        } catch (error) {
+            this.log("error", `handling a ${(message as ClientMessage).kind} message failed: ${describe(error)}`);
+        }
     }
 
     private handle(message: ClientMessage): void {
@@ -41,113 +70,121 @@ export class RuntimeHost {
                 this.send({kind: "hello", version: PROTOCOL_VERSION, pid: process.pid});
                 return;
             case "cancel":
-                this.requests.get(message.id)?.abort();
+                this.inFlight.get(message.id)?.cancel();
                 return;
             case "shutdown":
                 void this.shutdown();
                 return;
             case "request":
-                void this.serve(message.id, message.method, message.params);
+                this.accept(message.id, message.method, message.params);
                 return;
         }
     }
 
-    private async serve(id: number, method: keyof Methods, params: unknown): Promise<void> {
+    private accept(id: number, method: Method, params: unknown): void {
+        if (this.inFlight.has(id)) {
+            this.log("warn", `ignored a second request with id ${id} (${method}) while the first is in progress`);
+            return;
+        }
+        const problem = paramsProblem(method, params);
+        if (problem !== undefined) {
+            this.log("warn", `refused a malformed ${method} request ${id}: ${problem}`);
+            this.send({kind: "error", id, error: new RuntimeError("invalidRequest", `Malformed ${method} request: ${problem}.`).toData()});
+            return;
+        }
+        if (this.shuttingDown) {
+            this.send({kind: "error", id, error: new RuntimeError("cancelled", "The runtime is shutting down.").toData()});
+            return;
+        }
+        void this.serve(id, this.start(id, method, params));
+    }
+
+    /** Starts a well-formed request; registers how to cancel it before anything can settle. */
+    private start(id: number, method: Method, params: unknown): Promise<unknown> {
+        switch (method) {
+            case "load": {
+                const cancel = new AbortController();
+                this.inFlight.set(id, {cancel: () => cancel.abort()});
+                return this.slot.load(params as LoadParams, cancel.signal).then((engine) => engine.info);
+            }
+            case "complete":
+                return this.generate(id, "complete", (engine, control) => engine.complete(params as Methods["complete"]["params"], control));
+            case "chat":
+                return this.generate(id, "chat", (engine, control) => engine.chat(params as Methods["chat"]["params"], control));
+            case "tokenCount":
+                return this.scheduled(id, "tokenCount", async () =>
+                    ({counts: await this.loadedEngine().tokenCount((params as Methods["tokenCount"]["params"]).texts)}));
+            case "status":
+                this.inFlight.set(id, {cancel: () => {}});
+                return Promise.resolve().then(() => this.loadedEngine().status());
+            case "machine":
+                this.inFlight.set(id, {cancel: () => {}});
+                return this.describeMachine((params as Methods["machine"]["params"]).gpu);
+        }
+    }
+
+    private async serve(id: number, work: Promise<unknown>): Promise<void> {
+        this.heartbeat.update();
         try {
-            const result = await this.call(id, method, params);
+            const result = await work;
             this.send({kind: "result", id, result});
         } catch (error) {
             this.send({kind: "error", id, error: toRuntimeError(error).toData()});
         } finally {
-            this.requests.delete(id);
+            this.inFlight.delete(id);
+            this.heartbeat.update();
         }
     }
 
-    private async call(id: number, method: keyof Methods, params: unknown): Promise<unknown> {
-        switch (method) {
-            case "load":
-                return (await this.load(params as LoadParams)).info;
-            case "complete":
-                return this.inLane("completion", id, (engine, control) => engine.complete(params as Methods["complete"]["params"], control));
-            case "chat":
-                return this.inLane("chat", id, (engine, control) => engine.chat(params as Methods["chat"]["params"], control));
-            case "tokenCount":
-                return {counts: await this.loadedEngine().tokenCount((params as Methods["tokenCount"]["params"]).texts)};
-            case "status":
-                return this.loadedEngine().status();
-            case "machine":
-                return this.describeMachine((params as Methods["machine"]["params"]).gpu);
-            default:
-                throw new RuntimeError("invalidRequest", `Unknown method "${String(method)}".`);
-        }
+    private scheduled<T>(id: number, method: ScheduledMethod, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+        const task = this.scheduler.schedule(METHOD_PRIORITY[method], work);
+        this.inFlight.set(id, task);
+        return task.result;
     }
 
-    private async load(params: LoadParams): Promise<Engine> {
-        // A new load supersedes the old engine: abort everything it runs and free its memory first.
-        for (const controller of this.requests.values()) controller.abort();
-        await Promise.all([...this.laneTail.values()].map((running) => running.done));
-        const previous = this.engine;
-        this.engine = undefined;
-        await previous?.dispose();
-        this.loading = this.createEngine(params, (level, message) => this.log(level, message));
-        try {
-            this.engine = await this.loading;
-            this.log("info", `loaded ${params.modelPath} on the ${this.engine.info.engine} engine, drafter: ${this.engine.info.drafter}`);
-            return this.engine;
-        } finally {
-            this.loading = undefined;
-        }
+    /** A streamed generation: text decoded within one event-loop turn goes out as one chunk (fewer IPC messages, no added latency). */
+    private generate(id: number, method: "complete" | "chat", run: (engine: Engine, control: GenerationControl) => Promise<GenerationResult>): Promise<GenerationResult> {
+        return this.scheduled(id, method, async (signal) => {
+            const engine = this.loadedEngine();
+            let pending = "";
+            let flushScheduled = false;
+            const flush = () => {
+                flushScheduled = false;
+                if (pending !== "" && !signal.aborted) this.send({kind: "chunk", id, chunk: {text: pending}});
+                pending = "";
+            };
+            try {
+                return await run(engine, {
+                    signal,
+                    onText: (text) => {
+                        pending += text;
+                        if (!flushScheduled) { flushScheduled = true; setImmediate(flush); }
+                    }
+                });
+            } finally {
+                flush();
+            }
+        });
     }
 
     private loadedEngine(): Engine {
-        if (this.engine === undefined)
-            throw new RuntimeError("modelNotLoaded", this.loading ? "The model is still loading." : "No model is loaded yet.");
-        return this.engine;
-    }
-
-    /** Runs `work` in its lane: completion supersedes what runs there, chat queues behind it. */
-    private async inLane<T>(lane: Lane, id: number, work: (engine: Engine, control: GenerationControl) => Promise<T>): Promise<T> {
-        const controller = new AbortController();
-        this.requests.set(id, controller);
-        const previous = this.laneTail.get(lane);
-        if (lane === "completion") previous?.controller.abort();
-
-        let finish!: () => void;
-        const running: Running = {controller, done: new Promise<void>((resolve) => { finish = resolve; })};
-        this.laneTail.set(lane, running);
-        // Text decoded within one event-loop turn goes out as one chunk: fewer IPC messages, no added latency.
-        let pending = "";
-        let flushScheduled = false;
-        const flush = () => {
-            flushScheduled = false;
-            if (pending !== "" && !controller.signal.aborted) this.send({kind: "chunk", id, chunk: {text: pending}});
-            pending = "";
-        };
-        try {
-            await previous?.done;
-            if (controller.signal.aborted) throw new RuntimeError("cancelled", "The request was cancelled.");
-            const engine = this.loadedEngine();
-            return await work(engine, {
-                signal: controller.signal,
-                onText: (text) => {
-                    pending += text;
-                    if (!flushScheduled) { flushScheduled = true; setImmediate(flush); }
-                }
-            });
-        } finally {
-            flush();
-            finish();
-            if (this.laneTail.get(lane) === running) this.laneTail.delete(lane);
-        }
+        const engine = this.slot.current;
+        if (engine === undefined)
+            throw new RuntimeError("modelNotLoaded", this.slot.loading ? "The model is still loading." : "No model is loaded yet.");
+        return engine;
     }
 
     private async shutdown(): Promise<void> {
-        for (const controller of this.requests.values()) controller.abort();
+        if (this.shuttingDown) return;
+        this.shuttingDown = true;
         try {
-            await this.engine?.dispose();
+            const unloaded = this.slot.dispose();
+            await this.scheduler.dispose();
+            await unloaded;
         } catch (error) {
-            this.log("warn", `engine dispose failed: ${(error as Error).message}`);
+            this.log("warn", `shutting down: ${describe(error)}`);
         }
+        this.heartbeat.stop();
         this.exit(0);
     }
 
@@ -159,5 +196,17 @@ export class RuntimeHost {
 function toRuntimeError(error: unknown): RuntimeError {
     if (error instanceof RuntimeError) return error;
     if (error instanceof Error && error.name === "AbortError") return new RuntimeError("cancelled", "The request was cancelled.");
-    return new RuntimeError("engineFailed", error instanceof Error ? error.message : String(error));
+    return new RuntimeError("engineFailed", describe(error));
+}
+
+function describe(error: unknown): string {
+    return error instanceof Error ? error.message : String(error);
+}
+
+function preview(message: unknown): string {
+    try {
+        return (JSON.stringify(message) ?? String(message)).slice(0, 200);
+    } catch {
+        return String(message).slice(0, 200);
+    }
 }

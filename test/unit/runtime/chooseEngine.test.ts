@@ -26,6 +26,8 @@ describe("engine choice", () => {
         assert.equal(choice.engine, "embedded");
         assert.equal(choice.params.drafterPath, undefined);
         assert.equal(choice.params.drafterMode, "promptLookup");
+        assert.equal(choice.checked?.drafter, undefined, "the engine's verdict drops the drafter with the params");
+        assert.equal(choice.checked?.model.path, testModelPath("gemma4-target"));
         assert.match(choice.note ?? "", /needs llama-server.*build:llama-server/);
     });
 

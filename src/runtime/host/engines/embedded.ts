@@ -1,13 +1,14 @@
 // The embedded engine: node-llama-cpp inside the runtime process. The model is loaded once; one context holds
 // two sequences, one for completions and one for chat/refactors, so a completion never waits behind a long
 // chat answer: node-llama-cpp puts both sequences' tokens into each batch, each with its fair share.
-// Each sequence keeps its KV cache between requests and reuses the longest shared prefix.
-import fs from "node:fs";
+// Each sequence keeps its KV cache between requests and reuses the longest shared prefix. The host's scheduler
+// runs one request at a time on each sequence and decides what supersedes what; this engine only generates.
 import type {LlamaContext, LlamaContextSequence, LlamaModel, Token} from "node-llama-cpp";
 import {RuntimeError, type ChatParams, type CompleteParams, type DrafterKind, type GenerationResult, type LoadParams, type ModelInfo, type RuntimeStatus} from "../../protocol";
 import {generate} from "../generate";
 import {DraftLengthController, type Drafter, type EvaluationPriority} from "../speculation";
-import {DraftModelDrafter, vocabularyMismatch} from "../drafters/draftModel";
+import {DraftModelDrafter} from "../drafters/draftModel";
+import {validateModelFiles, type ValidatedModels} from "../../models/validate";
 import {PromptLookupDrafter} from "../drafters/promptLookup";
 import {ChatFormatter} from "./chatPrompt";
 import {buildCompletionPrompt, fimTokensOf} from "./fimPrompt";
@@ -24,33 +25,48 @@ interface Lane {
     readonly draftSequence: LlamaContextSequence | undefined;
     readonly controller: DraftLengthController;
     readonly priority: EvaluationPriority;
-    /** Requests on one sequence run one after another. */
-    queue: Promise<unknown>;
 }
 
-export const createEmbeddedEngine: EngineFactory = async (params, log) => {
+/**
+ * Loads the files validate.ts accepted: `checked` is its verdict on `params` (judged here when a caller has none),
+ * so the drafter it names is known to share the model's vocabulary and special tokens.
+ */
+export const createEmbeddedEngine = async (
+    params: LoadParams, log: Log, signal?: AbortSignal, checked: ValidatedModels = validateModelFiles(params)
+): Promise<Engine> => {
     setLlamaLogSink(log);
-    if (!fs.existsSync(params.modelPath)) throw new RuntimeError("badModel", `model file not found: ${params.modelPath}`, params.modelPath);
     const llama = await sharedLlama(params.gpu).catch((error: unknown) => {
         throw new RuntimeError("engineFailed", `could not start llama.cpp (gpu: ${params.gpu}): ${message(error)}`);
     });
-    const model = await loadModel(llama, params.modelPath, params.gpu);
+    throwIfCancelled(signal);
+    const model = await loadModel(llama, params.modelPath, params.gpu, signal);
+    let context: LlamaContext | undefined;
+    let draft: Awaited<ReturnType<typeof loadDrafter>>;
     try {
         const threads = chooseThreads(params.threads, model, llama);
-        const context = await model.createContext({
+        context = await model.createContext({
             sequences: 2,
             contextSize: chooseContextSize(params.contextSize, model),
             threads,
             // Gemma's sliding-window layers would otherwise forget the tokens that prefix reuse and draft
             // rollback need to keep.
-            swaFullCache: true
-        }).catch((error: unknown) => { throw new RuntimeError("engineFailed", `could not create a context: ${message(error)}`); });
-        const draft = await loadDrafter(params, model, context.contextSize, threads, log);
+            swaFullCache: true,
+            ...(signal ? {createSignal: signal} : {})
+        }).catch((error: unknown) => {
+            throwIfCancelled(signal);
+            throw new RuntimeError("engineFailed", `could not create a context: ${message(error)}`);
+        });
+        draft = await loadDrafter(params, checked, model, context.contextSize, threads, log, signal);
+        throwIfCancelled(signal);
         const engine = new EmbeddedEngine(await loadNodeLlamaCpp(), params, model, context, draft, log);
         log("info", `embedded engine: ${model.fileInfo.metadata.general.architecture}, context ${context.contextSize}, ${threads} thread(s), ` +
             `gpu ${llama.gpu === false ? "off" : llama.gpu}, drafter ${engine.info.drafter}`);
         return engine;
     } catch (error) {
+        // A cancelled load frees all it had loaded before it answers.
+        await draft?.context.dispose();
+        await draft?.model.dispose();
+        await context?.dispose();
         await model.dispose();
         throw error;
     }
@@ -62,9 +78,10 @@ class EmbeddedEngine implements Engine {
     private readonly chatLane: Lane;
     private readonly chatFormat: ChatFormatter;
     private readonly drafterKind: DrafterKind;
-    private currentCompletion: AbortController | undefined;
     /** Aborted by dispose(): every request in flight stops within one decode step. */
     private readonly disposing = new AbortController();
+    /** Generations in flight, which dispose() lets stop before it frees the context under them. */
+    private readonly inFlight = new Set<Promise<unknown>>();
     private readonly totals = {requests: 0, generatedTokens: 0, draftedTokens: 0, acceptedTokens: 0, decodeMs: 0};
 
     constructor(
@@ -81,8 +98,7 @@ class EmbeddedEngine implements Engine {
             sequence: context.getSequence(),
             draftSequence: draft?.context.getSequence(),
             controller: new DraftLengthController(maxDraft),
-            priority,
-            queue: Promise.resolve()
+            priority
         });
         // Completions are latency-bound: when a batch is full, their tokens go first.
         this.completionLane = lane(5);
@@ -102,22 +118,20 @@ class EmbeddedEngine implements Engine {
         };
     }
 
-    /** A newer completion supersedes the one in flight: it stops within one decode step. */
     complete(params: CompleteParams, control: GenerationControl): Promise<GenerationResult> {
-        this.currentCompletion?.abort();
-        const superseded = new AbortController();
-        this.currentCompletion = superseded;
-        const signal = AbortSignal.any([control.signal, superseded.signal, this.disposing.signal]);
-        return this.run(this.completionLane, signal, () => {
+        return this.run(this.completionLane, AbortSignal.any([control.signal, this.disposing.signal]), () => {
+            if (params.instruct) {
+                // No FIM tokens (real Gemma 4): a chat turn whose open model turn holds the code so far.
+                const prompt = this.chatFormat.render([{role: "user", content: params.instruct.user}], false, params.instruct.prefill);
+                return {promptTokens: prompt.tokens, maxTokens: params.maxTokens, stopTokens: prompt.stopTokens, stopStrings: [...prompt.stopStrings, ...params.stop]};
+            }
             const budget = this.context.contextSize - params.maxTokens;
             return {
                 promptTokens: buildCompletionPrompt(this.model, params, budget),
                 maxTokens: params.maxTokens,
                 stopStrings: params.stop
             };
-        }, control.onText).finally(() => {
-            if (this.currentCompletion === superseded) this.currentCompletion = undefined;
-        });
+        }, control.onText);
     }
 
     chat(params: ChatParams, control: GenerationControl): Promise<GenerationResult> {
@@ -137,7 +151,7 @@ class EmbeddedEngine implements Engine {
 
     async dispose(): Promise<void> {
         this.disposing.abort();
-        await Promise.allSettled([this.completionLane.queue, this.chatLane.queue]);
+        await Promise.allSettled(this.inFlight);
         await this.context.dispose();
         await this.model.dispose();
         if (this.draft) {
@@ -152,7 +166,7 @@ class EmbeddedEngine implements Engine {
         prompt: () => {promptTokens: Token[], maxTokens: number, stopTokens?: Set<Token>, stopStrings?: string[]},
         onText: (text: string) => void
     ): Promise<GenerationResult> {
-        const result = lane.queue.then(async () => {
+        const result = (async () => {
             if (signal.aborted) throw new RuntimeError("cancelled", "the request was cancelled before it started");
             let request;
             try {
@@ -180,8 +194,9 @@ class EmbeddedEngine implements Engine {
                 this.log("error", `generation failed: ${message(error)}`);
                 throw new RuntimeError("engineFailed", `generation failed: ${message(error)}`);
             }
-        });
-        lane.queue = result.catch(() => undefined);
+        })();
+        this.inFlight.add(result);
+        void result.catch(() => undefined).finally(() => this.inFlight.delete(result));
         return result;
     }
 
@@ -200,37 +215,43 @@ class EmbeddedEngine implements Engine {
     }
 }
 
-async function loadModel(llama: Awaited<ReturnType<typeof sharedLlama>>, modelPath: string, gpu: LoadParams["gpu"]): Promise<LlamaModel> {
+async function loadModel(llama: Awaited<ReturnType<typeof sharedLlama>>, modelPath: string, gpu: LoadParams["gpu"], signal: AbortSignal | undefined): Promise<LlamaModel> {
     try {
-        return await llama.loadModel({modelPath, ...(gpu === "off" ? {gpuLayers: 0} : {})});
+        return await llama.loadModel({modelPath, ...(gpu === "off" ? {gpuLayers: 0} : {}), ...(signal ? {loadSignal: signal} : {})});
     } catch (error) {
+        throwIfCancelled(signal);
         throw new RuntimeError("badModel", `could not load ${modelPath}: ${message(error)}`, modelPath);
     }
 }
 
+/** A cancelled load ends with the cancel itself, never as a bad model. */
+function throwIfCancelled(signal: AbortSignal | undefined): void {
+    if (signal?.aborted) throw signal.reason instanceof RuntimeError ? signal.reason : new RuntimeError("cancelled", "The load was cancelled.");
+}
+
 /**
  * The draft model, when the settings ask for one (`auto`, `draftModel`, or `mtp`, which only llama-server can
- * run) and it shares the target's vocabulary; otherwise undefined and prompt lookup drafts (unless `off`).
+ * run) and validate.ts accepted one; otherwise undefined and prompt lookup drafts (unless `off`).
  */
 async function loadDrafter(
-    params: LoadParams, target: LlamaModel, contextSize: number, threads: number, log: Log
+    params: LoadParams, checked: ValidatedModels, target: LlamaModel, contextSize: number, threads: number, log: Log, signal: AbortSignal | undefined
 ): Promise<{model: LlamaModel, context: LlamaContext, path: string} | undefined> {
     if (params.drafterMode === "off" || params.drafterMode === "promptLookup") return undefined;
     if (params.drafterMode === "mtp") log("warn", "MTP drafting needs the llama-server engine; the embedded engine uses its best own drafter");
-    const path = params.drafterPath;
+    const path = checked.drafter?.kind === "draftModel" ? checked.drafter.path : undefined;
     if (!path) {
         if (params.drafterMode === "draftModel") log("warn", "no draft model configured; drafting by prompt lookup");
         return undefined;
     }
     let model: LlamaModel | undefined;
     try {
-        model = await target.llama.loadModel({modelPath: path, ...(params.gpu === "off" ? {gpuLayers: 0} : {})});
-        const mismatch = vocabularyMismatch(target, model);
-        if (mismatch !== undefined) throw new Error(`its vocabulary does not match the model's: ${mismatch}`);
-        const context = await model.createContext({sequences: 2, contextSize, threads, swaFullCache: true});
+        const cancel = signal ? {loadSignal: signal} : {};
+        model = await target.llama.loadModel({modelPath: path, ...(params.gpu === "off" ? {gpuLayers: 0} : {}), ...cancel});
+        const context = await model.createContext({sequences: 2, contextSize, threads, swaFullCache: true, ...(signal ? {createSignal: signal} : {})});
         return {model, context, path};
     } catch (error) {
         await model?.dispose();
+        throwIfCancelled(signal);
         log("warn", `draft model ${path} not used (${message(error)}); drafting by prompt lookup`);
         return undefined;
     }

@@ -1,6 +1,6 @@
 // Builds the engine for a load request: every model file is checked from its GGUF header first (the native
-// library aborts the process on some malformed files), then the engine is chosen and started.
-import type {EngineName} from "../../protocol";
+// library aborts the process on some malformed files), then the engine is chosen and started with that verdict:
+// validate.ts is the only judge of model files, and the engines read no header of their own.
 import {validateModelFiles} from "../../models/validate";
 import {findLlamaServerBinary} from "../../llamaServerBinary";
 import {chooseEngine} from "./chooseEngine";
@@ -9,16 +9,12 @@ import {createLlamaServerEngine} from "./llamaServer";
 import {createOpenAiCompatibleEngine} from "./openaiCompatible";
 import type {EngineFactory} from "./types";
 
-const factories: Record<EngineName, EngineFactory> = {
-    embedded: createEmbeddedEngine,
-    llamaServer: createLlamaServerEngine,
-    openaiCompatible: createOpenAiCompatibleEngine
-};
-
-export const createEngine: EngineFactory = async (params, log) => {
+export const createEngine: EngineFactory = async (params, log, signal) => {
     // A remote endpoint has no local file to check.
     const checked = params.engine === "openaiCompatible" ? undefined : validateModelFiles(params);
     const choice = chooseEngine(params, checked, findLlamaServerBinary(params.llamaServerPath || undefined));
     if (choice.note !== undefined) log("info", choice.note);
-    return factories[choice.engine](choice.params, log);
+    if (choice.engine === "openaiCompatible" || choice.checked === undefined) return createOpenAiCompatibleEngine(choice.params, log, signal);
+    const create = choice.engine === "llamaServer" ? createLlamaServerEngine : createEmbeddedEngine;
+    return create(choice.params, log, signal, choice.checked);
 };
