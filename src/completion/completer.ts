@@ -58,7 +58,7 @@ export interface CompleterOptions {
     maxTokens: number;
     /** Show what has streamed by then, if anything worth showing. */
     softDeadlineMs: number;
-    /** Stop generating. */
+    /** Stop generating this long after the first text came. */
     hardDeadlineMs: number;
     window?: WindowOptions;
     now?(): number;
@@ -205,12 +205,15 @@ export class Completer {
         let showEarly!: (text: string | undefined) => void;
         const firstShown = new Promise<string | undefined>((resolve) => { showEarly = resolve; });
         const soft = setTimeout(() => { if (worthShowing(entry.streamed, entry.multiline)) showEarly(entry.streamed); }, this.options.softDeadlineMs);
-        const hard = setTimeout(() => stop("deadline"), this.options.hardDeadlineMs);
+        // The hard deadline bounds generating, not reading the prompt: a prompt read to its end stays in the
+        // runtime's KV cache, and the next keystroke's request starts from it.
+        let hard: NodeJS.Timeout | undefined;
         const generation = this.backend.generate(
             {style, context, prefix: window.prefix, suffix: window.suffix, instruct, maxTokens: this.options.maxTokens, stop: stops},
             {
                 signal: controller.signal,
                 onText: (text) => {
+                    hard ??= setTimeout(() => stop("deadline"), this.options.hardDeadlineMs);
                     entry.streamed += text;
                     // A multi-line answer that has left its block needs nothing more from the model.
                     if (entry.multiline && this.leftBlock(entry, doc)) stop("block");
