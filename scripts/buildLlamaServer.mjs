@@ -2,24 +2,35 @@
 // Builds llama.cpp's `llama-server` from the source node-llama-cpp ships (llama/gitRelease.bundle), offline,
 // and caches the binary by llama.cpp commit: <cache>/llama-server/<commit>/llama-server.
 // The cache lies outside the repository (~/.cache/hearth or $HEARTH_CACHE_DIR) so CI on one machine reuses it.
-// Usage: node scripts/buildLlamaServer.mjs [--force]
+// Usage: node scripts/buildLlamaServer.mjs [--force]; scripts/packageVsix.mjs imports ensureLlamaServer().
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bundlePath = path.join(repoRoot, "node_modules", "node-llama-cpp", "llama", "gitRelease.bundle");
-const force = process.argv.includes("--force");
 
 // Mirrors src/runtime/llamaServerBinary.ts (the runtime resolves the binary the same way).
 const cacheRoot = process.env.HEARTH_CACHE_DIR
     ? path.join(process.env.HEARTH_CACHE_DIR, "llama-server")
     : path.join(os.homedir(), ".cache", "hearth", "llama-server");
 
+// The binary ships in the linux-x64 VSIX (scripts/packageVsix.mjs), so it must run on other machines than this
+// one: on x64 no -march=native but x86-64-v3 (AVX2, FMA, F16C, BMI2: what llama.cpp's own AVX2 release targets),
+// and no OpenMP runtime (ggml's own thread pool instead), leaving libc, libm, libstdc++ and libgcc_s. The C++
+// runtime stays shared: linked in statically it would call glibc 2.36's arc4random, and so need glibc 2.36.
+const portableOptions = [
+    ...(process.arch === "x64"
+        ? ["-DGGML_NATIVE=OFF", "-DGGML_AVX=ON", "-DGGML_AVX2=ON", "-DGGML_FMA=ON", "-DGGML_F16C=ON", "-DGGML_BMI2=ON"]
+        : []),
+    "-DGGML_OPENMP=OFF"
+];
+
 // Everything optional that could reach the network (TLS, web UI download/npm build, FetchContent) is off.
 const cmakeOptions = [
+    ...portableOptions,
     "-DCMAKE_BUILD_TYPE=Release",
     "-DBUILD_SHARED_LIBS=OFF",
     "-DLLAMA_BUILD_TOOLS=ON",
@@ -57,6 +68,15 @@ function bundleCommit() {
     const commit = heads.stdout.split("\n").map((line) => line.split(" ")[0]).find((sha) => /^[0-9a-f]{40}$/.test(sha));
     if (!commit) fail(`no commit found in ${bundlePath}`);
     return commit;
+}
+
+/** A cached build counts only if it was built with today's options (build.json records them). */
+function cachedBuildMatches(marker) {
+    try {
+        return JSON.stringify(JSON.parse(fs.readFileSync(marker, "utf8")).cmakeOptions) === JSON.stringify(cmakeOptions);
+    } catch {
+        return false;
+    }
 }
 
 function binaryRuns(binary) {
@@ -102,8 +122,6 @@ function cleanupAndExit(signal) {
     log(`interrupted (${signal}); no binary was installed.`);
     process.exit(130);
 }
-process.on("SIGINT", () => cleanupAndExit("SIGINT"));
-process.on("SIGTERM", () => cleanupAndExit("SIGTERM"));
 
 // Runs a command, turning ninja's "[12/260]" and make's "[ 45%]" into one progress line each.
 function run(command, args, options = {}) {
@@ -150,26 +168,30 @@ function run(command, args, options = {}) {
     });
 }
 
-async function main() {
+/** Builds llama-server unless a build with today's options is cached; resolves with its path and commit. */
+export async function ensureLlamaServer({ force = false } = {}) {
+    process.on("SIGINT", () => cleanupAndExit("SIGINT"));
+    process.on("SIGTERM", () => cleanupAndExit("SIGTERM"));
     const commit = bundleCommit();
     const binDir = path.join(cacheRoot, commit);
     const binary = path.join(binDir, "llama-server");
     const marker = path.join(binDir, "build.json");
 
-    if (!force && fs.existsSync(marker) && binaryRuns(binary)) {
+    if (!force && cachedBuildMatches(marker) && binaryRuns(binary)) {
         log(`cached: ${binary} (llama.cpp ${commit.slice(0, 12)})`);
-        return;
+        return { binary, commit };
     }
 
     for (const tool of ["git", "cmake", "c++"])
-        if (!which(tool)) fail(`${tool} is not installed; it is needed to build llama-server.`);
+        if (!which(tool)) fail(`${tool} is not installed; it is needed to build llama-server (Debian: apt-get install cmake ninja-build g++ git).` +
+            (process.env.npm_lifecycle_event === "package" ? " HEARTH_VSIX_LLAMA_SERVER=none packages without it." : ""));
 
     fs.mkdirSync(cacheRoot, { recursive: true });
     const release = await acquireLock(path.join(cacheRoot, `${commit}.lock`));
     try {
-        if (!force && fs.existsSync(marker) && binaryRuns(binary)) {
+        if (!force && cachedBuildMatches(marker) && binaryRuns(binary)) {
             log(`cached (built by another run): ${binary}`);
-            return;
+            return { binary, commit };
         }
         const started = Date.now();
         const srcDir = path.join(cacheRoot, "src", commit);
@@ -190,6 +212,9 @@ async function main() {
         const generator = which("ninja") ? ["-G", "Ninja"] : [];
         const jobs = String(os.availableParallelism?.() ?? os.cpus().length);
         log(`configuring (${generator.length ? "ninja" : "make"}, -j${jobs})…`);
+        // A fresh configure, so options dropped since the last build do not linger in CMake's cache; ninja
+        // still recompiles only what the new options change.
+        fs.rmSync(path.join(buildDir, "CMakeCache.txt"), { force: true });
         await run("cmake", ["-S", srcDir, "-B", buildDir, ...generator, ...cmakeOptions]);
         log("compiling the llama-server target (about 20 minutes on 2 cores)…");
         await run("cmake", ["--build", buildDir, "--target", "llama-server", "--config", "Release", "-j", jobs]);
@@ -215,9 +240,11 @@ async function main() {
             version: `${version.stdout}${version.stderr}`.trim()
         }, null, 4) + "\n");
         log(`done in ${Math.floor(seconds / 60)}m${seconds % 60}s: ${binary} (${(fs.statSync(binary).size / 1048576).toFixed(1)} MiB)`);
+        return { binary, commit };
     } finally {
         release();
     }
 }
 
-main().catch((error) => fail(error.message));
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href)
+    ensureLlamaServer({ force: process.argv.includes("--force") }).catch((error) => fail(error.message));

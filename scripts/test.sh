@@ -31,17 +31,9 @@ node_major="$(node -p 'process.versions.node.split(".")[0]')"
 
 install_dependencies() {
     if [ ! -d node_modules ]; then
-        if [ -f package-lock.json ]; then
-            # npm ci refuses a lockfile that lacks optional dependencies; ours lacks node-llama-cpp's
-            # binary packages for other platforms (the registry it was made from has none). npm install
-            # resolves the same versions from the lockfile and skips what it cannot find.
-            npm ci --no-audit --no-fund || {
-                log "npm ci refused package-lock.json; installing with npm install instead"
-                npm install --no-audit --no-fund
-            }
-        else
-            npm install --no-audit --no-fund
-        fi
+        # A fresh clone installs exactly what package-lock.json records; a refusal is an error to fix there.
+        [ -f package-lock.json ] || fail "package-lock.json is missing; restore it from git (npm ci installs from it)"
+        npm ci --no-audit --no-fund || fail "npm ci failed; see README, Troubleshooting"
     elif [ ! -f node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ] \
         || { [ -f package-lock.json ] && [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
         # Never wipe an existing node_modules (npm ci would): bring it up to date in place.

@@ -1,11 +1,14 @@
-// Finds the llama-server binary: the configured path, then PATH, then the one `npm run build:llama-server`
-// cached for the llama.cpp commit node-llama-cpp ships. No vscode; the engine and the benchmark share it.
+// Finds the llama-server binary: the configured path, then the one a platform VSIX carries
+// (dist/bin/<target>/, scripts/packageVsix.mjs), then PATH, then the one `npm run build:llama-server` cached
+// for the llama.cpp commit node-llama-cpp ships. No vscode; the engine and the benchmark share it.
+import {spawnSync} from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import {fileURLToPath} from "node:url";
 
 export type LlamaServerBinary =
-    | {found: true, path: string, source: "configured" | "PATH" | "cache"}
+    | {found: true, path: string, source: "configured" | "bundled" | "PATH" | "cache"}
     | {found: false, reason: string};
 
 export const BUILD_COMMAND = "npm run build:llama-server";
@@ -42,15 +45,29 @@ export function bundledLlamaCppCommit(nodeLlamaCppDir = findNodeLlamaCppDir()): 
     return sha && /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
 }
 
+/** VS Code's name for this platform, as a platform VSIX is built for it: linux-x64, darwin-arm64, … */
+export function vsixTarget(): string {
+    return `${process.platform}-${process.arch === "arm" ? "armhf" : process.arch}`;
+}
+
+/** Where a platform VSIX carries llama-server: dist/bin/<target>/ beside the bundled runtime host. */
+export function bundledBinaryPath(distDir = moduleDir()): string {
+    return path.join(distDir, "bin", vsixTarget(), binaryName);
+}
+
 export function cachedBinaryPath(commit: string): string {
     return path.join(llamaServerCacheRoot(), commit, binaryName);
 }
 
-export function findLlamaServerBinary(configuredPath?: string): LlamaServerBinary {
+/** `distDir`: the folder of the bundled runtime host (tests pass an extension layout of their own). */
+export function findLlamaServerBinary(configuredPath?: string, distDir = moduleDir()): LlamaServerBinary {
     if (configuredPath) {
         if (isExecutable(configuredPath)) return {found: true, path: configuredPath, source: "configured"};
         return {found: false, reason: `llama-server not found at the configured path ${configuredPath} (hearth.llamaServer.path): no executable file there.`};
     }
+    const bundled = bundledBinaryPath(distDir);
+    const bundledProblem = checkBundled(bundled);
+    if (bundledProblem === undefined) return {found: true, path: bundled, source: "bundled"};
     const onPath = findOnPath(binaryName);
     if (onPath) return {found: true, path: onPath, source: "PATH"};
 
@@ -64,9 +81,33 @@ export function findLlamaServerBinary(configuredPath?: string): LlamaServerBinar
     const where = commit ? cachedBinaryPath(commit) : `${llamaServerCacheRoot()}/<commit>/${binaryName}`;
     return {
         found: false,
-        reason: `llama-server not found: not configured (hearth.llamaServer.path), not on PATH, and not built at ${where}. ` +
-            `Run \`${BUILD_COMMAND}\` to build it from the llama.cpp source node-llama-cpp ships.`
+        reason: `llama-server not found: not configured (hearth.llamaServer.path), ${bundledProblem}, not on PATH, and not built at ${where}. ` +
+            `Set hearth.llamaServer.path to a llama-server built from llama.cpp ${commit ? `${commit.slice(0, 12)} or newer` : "recent enough to know gemma4-assistant"}. ` +
+            `Run \`${BUILD_COMMAND}\` in a Hearth source checkout to build one from the llama.cpp source node-llama-cpp ships.`
     };
+}
+
+const bundledChecks = new Map<string, string | undefined>();
+
+/** Undefined when the bundled binary is there and runs on this machine; else why not, for the message. */
+function checkBundled(binary: string): string | undefined {
+    if (!fs.existsSync(binary)) return `not bundled with this Hearth package for ${vsixTarget()}`;
+    const key = `${binary}:${fs.statSync(binary).mtimeMs}`;
+    if (!bundledChecks.has(key)) bundledChecks.set(key, runsHere(binary));
+    return bundledChecks.get(key);
+}
+
+function runsHere(binary: string): string | undefined {
+    // An installer that dropped the zip's mode bits leaves it unexecutable; the extension folder is the user's.
+    if (!isExecutable(binary)) {
+        try { fs.chmodSync(binary, 0o755); } catch { /* reported below */ }
+        if (!isExecutable(binary)) return `the bundled ${binary} is not executable`;
+    }
+    // Built on one machine for many: a C library older than the build machine's shows here, before any model loads.
+    const run = spawnSync(binary, ["--version"], {encoding: "utf8", timeout: 20_000});
+    if (run.status === 0) return undefined;
+    const detail = run.error?.message ?? `${run.stderr ?? ""}${run.stdout ?? ""}`.trim().split("\n").slice(-2).join(" ");
+    return `the bundled ${binary} does not run on this machine (${detail || `exit ${run.status ?? run.signal}`})`;
 }
 
 function findOnPath(name: string): string | undefined {
@@ -98,6 +139,7 @@ function findNodeLlamaCppDir(): string | undefined {
 }
 
 function moduleDir(): string {
-    // CommonJS (the bundle, tsx on .ts) has __dirname; under ESM the working directory is the best guess.
-    return typeof __dirname === "string" ? __dirname : process.cwd();
+    // CommonJS (tsx on .ts) has __dirname; the ESM runtime-host bundle, forked with the extension host's
+    // working directory, knows its own place (dist/) from import.meta.url.
+    return typeof __dirname === "string" ? __dirname : path.dirname(fileURLToPath(import.meta.url));
 }
