@@ -11,7 +11,12 @@ export interface WindowOptions {
     step: number;
 }
 
-export const defaultWindow: WindowOptions = {prefixLines: 200, suffixLines: 40, step: 32};
+/**
+ * A CPU reads a cold prompt at a few hundred tokens a second, so the first suggestion in a file waits for every
+ * token here: 64–96 lines before the cursor and 16 after keep it to one or two thousand. The suffix is small
+ * too because with FIM it follows the prefix, and the runtime reads it again after every keystroke.
+ */
+export const defaultWindow: WindowOptions = {prefixLines: 96, suffixLines: 16, step: 32};
 
 export interface FileWindow {
     /** Text from the window's first line to the cursor. */
