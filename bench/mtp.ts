@@ -22,8 +22,12 @@ export interface MtpMeasurement {
      * shared with other work, wall-clock rates swing with the load; CPU time with one thread barely does.
      */
     mtp_speedup_cpu: number | null;
+    /** mtp_speedup of each repetition alone (its requests ran back to back with their plain twins). */
+    rep_speedups: number[];
     /** Every MTP completion equals the plain one. */
     identical_output: boolean;
+    /** Whether every plain completion passed the caller's `expectPlain` check (only when one was given). */
+    plain_as_expected?: boolean;
 }
 
 export interface MtpOptions {
@@ -33,6 +37,10 @@ export interface MtpOptions {
     reps?: number;
     threads?: number;
     maxDraftTokens?: number;
+    /** Completion requests to time (default: cursor positions in this repository's TypeScript, `maxTokens` each). */
+    prompts?: CompleteParams[];
+    /** Checks each plain completion of prompts[index] (that the model is the one the caller built). */
+    expectPlain?: (text: string, index: number) => boolean;
     log?: (line: string) => void;
 }
 
@@ -51,7 +59,7 @@ export async function measureMtp(options: MtpOptions = {}): Promise<MtpMeasureme
         // 0: the engine's own choice (one thread for small models, where CPU time per token measures work).
         threads: options.threads ?? 0
     };
-    const prompts = completionPrompts(options.maxTokens ?? 96);
+    const prompts = options.prompts ?? completionPrompts(options.maxTokens ?? 96);
     const serverLog = (level: string, message: string): void => { if (level !== "info") print(`  [${level}] ${message}`); };
     const plain = await createLlamaServerEngine(base, serverLog);
     let mtp: Engine | undefined;
@@ -59,11 +67,14 @@ export async function measureMtp(options: MtpOptions = {}): Promise<MtpMeasureme
         mtp = await createLlamaServerEngine({...base, drafterMode: "mtp", drafterPath: options.drafterPath ?? testModelPath("gemma4-assistant")}, serverLog);
         const totals = {plain: {tokens: 0, ms: 0, cpuMs: 0}, mtp: {tokens: 0, ms: 0, cpuMs: 0}, drafted: 0, accepted: 0};
         let identical = true;
+        let asExpected = true;
         const cpuReadable = processCpuMs((plain as LlamaServerEngine).pid) !== undefined;
         // Warm both servers once so neither pays first-request costs inside the measurement.
-        await run(plain, prompts[0]);
-        await run(mtp, prompts[0]);
+        await run(plain, {...prompts[0], maxTokens: 16});
+        await run(mtp, {...prompts[0], maxTokens: 16});
+        const repSpeedups: number[] = [];
         for (let rep = 0; rep < (options.reps ?? 3); rep++) {
+            const before = {plain: {...totals.plain}, mtp: {...totals.mtp}};
             for (const [index, prompt] of prompts.entries()) {
                 // Alternate the order so drifting background load does not favour one side.
                 const [first, second] = (rep + index) % 2 === 0 ? [plain, mtp] : [mtp, plain];
@@ -71,6 +82,7 @@ export async function measureMtp(options: MtpOptions = {}): Promise<MtpMeasureme
                 const b = await measured(second, prompt);
                 const [p, m] = first === plain ? [a, b] : [b, a];
                 identical &&= p.result.text === m.result.text;
+                if (options.expectPlain) asExpected &&= options.expectPlain(p.result.text, index);
                 for (const [side, one] of [[totals.plain, p], [totals.mtp, m]] as const) {
                     side.tokens += one.result.stats.generatedTokens;
                     side.ms += decodeMs(one.result);
@@ -79,6 +91,8 @@ export async function measureMtp(options: MtpOptions = {}): Promise<MtpMeasureme
                 totals.drafted += m.result.stats.draftedTokens;
                 totals.accepted += m.result.stats.acceptedTokens;
             }
+            const repTps = (side: "plain" | "mtp") => (totals[side].tokens - before[side].tokens) / (totals[side].ms - before[side].ms);
+            repSpeedups.push(round(repTps("mtp") / repTps("plain")));
             print(`  rep ${rep + 1}: plain ${(1000 * totals.plain.tokens / totals.plain.ms).toFixed(1)} tok/s, ` +
                 `mtp ${(1000 * totals.mtp.tokens / totals.mtp.ms).toFixed(1)} tok/s, acceptance ${(totals.accepted / Math.max(1, totals.drafted)).toFixed(3)}`);
         }
@@ -91,7 +105,9 @@ export async function measureMtp(options: MtpOptions = {}): Promise<MtpMeasureme
             mtp_tps: round(mtpTps),
             plain_tps: round(plainTps),
             mtp_speedup_cpu: cpuReadable ? round(cpuPerToken(totals.plain) / cpuPerToken(totals.mtp)) : null,
-            identical_output: identical
+            rep_speedups: repSpeedups,
+            identical_output: identical,
+            ...(options.expectPlain ? {plain_as_expected: asExpected} : {})
         };
     } finally {
         await mtp?.dispose();
