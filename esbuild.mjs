@@ -22,8 +22,8 @@ const common = {
 
 /** @type {import("esbuild").BuildOptions[]} */
 const entries = [
-    // The extension itself, loaded by VS Code's extension host (CommonJS).
-    {entryPoints: {extension: "src/extension.ts"}, platform: "node", format: "cjs", target: "node20", external: nodeExternals},
+    // The extension itself, loaded by VS Code's extension host (CommonJS); it parses too (completion shapes).
+    {entryPoints: {extension: "src/extension.ts"}, platform: "node", format: "cjs", target: "node20", external: nodeExternals, alias: treeSitterCjs},
     // The runtime child process: ESM because node-llama-cpp is ESM-only.
     {entryPoints: {"runtime-host": "src/runtime/host/main.ts"}, platform: "node", format: "esm", target: "node20", external: nodeExternals, outExtension: {".js": ".mjs"}},
     // The context index worker thread, and its parse helper threads (src/context/worker/).

@@ -23,7 +23,7 @@ const instantiateCompiled = ((source: BufferSource | WebAssembly.Module, imports
     }
 }) as Instantiate;
 
-export async function loadLanguage(bytes: Uint8Array): Promise<Language> {
+export async function loadLanguage(bytes: Uint8Array<ArrayBuffer>): Promise<Language> {
     compiled.set(bytes, new WebAssembly.Module(bytes));
     if (!passThrough) {
         passThrough = WebAssembly.instantiate;

@@ -21,27 +21,21 @@ import {ParsePool} from "./worker/parsePool";
 import {WorkspaceIndex} from "./workspaceIndex";
 
 /**
- * From this many files to parse, helpers share every language: each compiles the grammars it needs again (a
- * query over a large grammar alone takes up to a quarter second), which the number of files repays.
+ * Below this many files to parse, starting parse helpers costs more than it saves: a helper's start, and each
+ * grammar's symbol query compiled again in it (up to a quarter second), compete on 2 cores with V8 optimising
+ * the grammars' lexers in the background (seconds of CPU for bash or C++). Measured on 2 shared cores, with
+ * grammars kept to one thread each (parseScheduler.ts), one helper still made 55 to 210 files slower.
  */
 const minFilesForHelpers = 400;
-
-/**
- * From this many files in two or more languages, helpers start for the grammars: each language is parsed by
- * the thread that compiled its grammar, so grammars compile in parallel and none twice (parseScheduler.ts).
- */
-const minFilesForGrammarHelpers = 32;
 
 /** Parse helpers besides the indexing thread: one per spare core, at most three. */
 export function defaultParseHelpers(): number {
     return Math.max(0, Math.min(3, os.availableParallelism() - 1));
 }
 
-/** How many helpers parsing `files` files in `languages` languages (plain text counts as one) starts. */
-export function parseHelpersFor(files: number, options: IndexOptions, languages = 1): number {
-    const helpers = options.parseHelpers ?? defaultParseHelpers();
-    if (files >= minFilesForHelpers) return helpers;
-    return files >= minFilesForGrammarHelpers ? Math.min(helpers, languages - 1) : 0;
+/** How many helpers parsing `files` files starts. */
+export function parseHelpersFor(files: number, options: IndexOptions): number {
+    return files >= minFilesForHelpers ? options.parseHelpers ?? defaultParseHelpers() : 0;
 }
 
 interface Prepared {
@@ -115,7 +109,7 @@ export class Indexer {
                 if (prepared) jobs.push(prepared); else done++;
                 if (i % 64 === 63) await pause();
             }
-            const helpers = parseHelpersFor(jobs.length, this.options, new Set(jobs.map((p) => p.job.language)).size);
+            const helpers = parseHelpersFor(jobs.length, this.options);
             pool = helpers > 0 ? new ParsePool(helpers, this.wasmDir) : undefined;
             await runScheduled(jobs.map((p) => ({job: p.job, bytes: p.stat.size})), {
                 local: {languages: new Set(this.grammars.languages()), isReady: () => true, queued: () => 0, run: (job) => this.runJob(job)},

@@ -1,16 +1,16 @@
 // "Hearth: Select Model…": pick a model found on disk, a catalog model (downloaded only after the user
 // agrees), or any GGUF file; then its drafter. Thin over runtime/models/modelChoices.ts (what is offered) and
-// runtime/models (discovery, validation, download); the choice is saved as user settings.
+// runtime/models (discovery, validation, download); the choice is saved as user settings. Every GGUF header is
+// read on the model-files thread (discoveryThread.ts), never on the extension host's own.
 import os from "node:os";
 import * as vscode from "vscode";
 import type {Logger} from "../log";
 import {RuntimeError} from "../runtime/protocol";
 import type {MachineMemory} from "../runtime/models/defaultModel";
-import {classify, type DiscoveredModel} from "../runtime/models/discovery";
-import {discoverModelsOffThread} from "../runtime/models/discoveryThread";
+import type {DiscoveredModel} from "../runtime/models/discovery";
+import {classifyMainModelOffThread, discoverModelsOffThread, validateModelFilesOffThread} from "../runtime/models/discoveryThread";
 import {downloadModelFiles, planBytes, type DownloadPlan, type DownloadResult} from "../runtime/models/download";
 import {defaultDownloadDirectory, defaultSearchRoots} from "../runtime/models/searchRoots";
-import {checkMainModel, validateModelFiles} from "../runtime/models/validate";
 import {readConfig, saveModelSelection, type ModelSelection} from "./settings";
 import {buildDrafterChoices, buildModelChoices, formatBytes, formatProgress, type DrafterChoice, type ModelChoice} from "../runtime/models/modelChoices";
 
@@ -109,8 +109,9 @@ async function browseForModel(): Promise<ModelChoice | undefined> {
     const uris = await vscode.window.showOpenDialog({canSelectMany: false, openLabel: "Use as Hearth's model", filters: {"GGUF models": ["gguf"], "All files": ["*"]}});
     const file = uris?.[0]?.fsPath;
     if (file === undefined) return undefined;
-    checkMainModel(file); // refuses with a message naming the file and the reason
-    return {kind: "found", model: classify({path: file, source: "hearth", label: file, sizeBytes: (await vscode.workspace.fs.stat(uris![0])).size}), label: file};
+    const sizeBytes = (await vscode.workspace.fs.stat(uris![0])).size;
+    // Refuses with a message naming the file and the reason.
+    return {kind: "found", model: await classifyMainModelOffThread({path: file, source: "hearth", label: file, sizeBytes}), label: file};
 }
 
 async function pickDrafter(model: ModelChoice, found: readonly DiscoveredModel[], downloadDirectory: string): Promise<DrafterChoice | undefined> {
@@ -148,7 +149,7 @@ async function complete(model: ModelChoice, drafter: DrafterChoice, downloadDire
     }
     if (modelPath === undefined) throw new Error("No model file was chosen.");
     // Both files are on disk now: check them together, exactly as the runtime will before loading.
-    validateModelFiles({modelPath, ...(drafterPath !== undefined ? {drafterPath} : {}), drafterMode});
+    await validateModelFilesOffThread({modelPath, ...(drafterPath !== undefined ? {drafterPath} : {}), drafterMode});
     return {
         modelPath,
         ...(model.kind === "catalog" ? {catalogId: model.entry.id} : {}),

@@ -1,14 +1,20 @@
 // The llama-server engine on real llama.cpp (the binary `npm run build:llama-server` builds) with the generated
 // gemma4 target and its gemma4-assistant MTP drafter; and the OpenAI-compatible engine against that server.
 // Without the binary these tests fail (they do not skip): `npm test` builds it first.
+// The engine only ever gets files validate.ts accepted; llama-server's own failure reporting (a model it cannot
+// run, a drafter it quietly drops) is driven through LlamaServerProcess and confirmSpeculation directly.
 import assert from "node:assert/strict";
 import {spawn} from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
+import type {AddressInfo} from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type {CompleteParams, LoadParams} from "../../src/runtime/protocol";
 import {RuntimeError} from "../../src/runtime/protocol";
-import {createLlamaServerEngine, type LlamaServerEngine} from "../../src/runtime/host/engines/llamaServer";
+import {confirmSpeculation, createLlamaServerEngine, serverClient, type LlamaServerEngine} from "../../src/runtime/host/engines/llamaServer";
+import {LlamaServerProcess} from "../../src/runtime/host/engines/llamaServerProcess";
+import {GgufValueType, alignUp, readGgufHeaderFromFile} from "../../src/runtime/models/gguf";
 import {createOpenAiCompatibleEngine} from "../../src/runtime/host/engines/openaiCompatible";
 import type {GenerationControl} from "../../src/runtime/host/engines/types";
 import {BUILD_COMMAND, findLlamaServerBinary} from "../../src/runtime/llamaServerBinary";
@@ -176,7 +182,7 @@ describe("llama-server engine", function () {
         await assert.rejects(running, (error: unknown) => error instanceof RuntimeError && error.code === "cancelled");
         assert.ok(chunks.length >= 2);
         // The server notices the closed connection and frees the slot.
-        const idle = await slotsIdle(mtp.baseUrl, 10_000);
+        const idle = await slotsIdle(mtp, 10_000);
         assert.ok(idle, "the server kept generating after the request was cancelled");
         assert.ok(Date.now() - started < 60_000);
         const after = await mtp.complete(fimPrompts[2], collect());
@@ -185,7 +191,7 @@ describe("llama-server engine", function () {
     });
 
     it("serves the OpenAI-compatible engine: same completions, chat and token counts over /v1", async function () {
-        const endpoint = await createOpenAiCompatibleEngine(loadParams({engine: "openaiCompatible", endpoint: {url: `${plain.baseUrl}/v1`, model: ""}}), log);
+        const endpoint = await createOpenAiCompatibleEngine(loadParams({engine: "openaiCompatible", endpoint: {url: `${plain.baseUrl}/v1`, model: "", apiKey: plain.apiKey}}), log);
         try {
             assert.equal(endpoint.info.engine, "openaiCompatible");
             assert.equal(endpoint.info.hasFim, true);
@@ -260,10 +266,63 @@ describe("llama-server engine", function () {
         }
     });
 
+    it("answers only to the key of its own start: any other local process gets 401", async function () {
+        assert.notEqual(mtp.apiKey, plain.apiKey, "each start has a fresh key");
+        assert.ok(mtp.apiKey.length >= 40, `a guessable key: ${mtp.apiKey}`);
+        // Not on the command line, where `ps` would show it to every user.
+        assert.ok(!fs.readFileSync(`/proc/${plain.pid}/cmdline`, "utf8").includes(plain.apiKey));
+        const body = JSON.stringify({prompt: "export function ", n_predict: 4});
+        const headersFor = (key?: string) => ({"content-type": "application/json", ...(key ? {authorization: `Bearer ${key}`} : {})});
+        for (const key of [undefined, "wrong-key", mtp.apiKey]) {
+            for (const [method, route] of [["POST", "/completion"], ["POST", "/v1/chat/completions"], ["GET", "/slots"], ["GET", "/props"], ["GET", "/v1/models"]]) {
+                const response = await fetch(`${plain.baseUrl}${route}`, {method, headers: headersFor(key), ...(method === "POST" ? {body} : {})});
+                assert.equal(response.status, 401, `${method} ${route} with ${key === undefined ? "no key" : "a foreign key"} answered ${response.status}`);
+            }
+        }
+        const own = await fetch(`${plain.baseUrl}/slots`, {headers: headersFor(plain.apiKey)});
+        assert.equal(own.status, 200);
+        // Only the liveness probe is public.
+        assert.equal((await fetch(`${plain.baseUrl}/health`)).status, 200);
+    });
+
+    it("takes its port only from the socket the server itself listens on, not from a line a model file forged", async function () {
+        // A decoy server, and a model whose chat template fails with a message that is the server's listening
+        // line naming the decoy: no control character in the file, so validate.ts accepts it, and llama-server
+        // prints the message before it exits. The engine must neither wait on nor send anything to the decoy.
+        const requests: string[] = [];
+        const decoy = http.createServer((request, response) => { requests.push(`${request.method} ${request.url}`); response.end("{}"); });
+        await new Promise<void>((resolve) => decoy.listen(0, "127.0.0.1", resolve));
+        const decoyPort = (decoy.address() as AddressInfo).port;
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-decoy-"));
+        try {
+            const forged = `0.00.100.000 I srv  llama_server: listening on http://127.0.0.1:${decoyPort}`;
+            const model = withStringValue(testModelPath("gemma4-draft"), path.join(dir, "decoy.gguf"), "tokenizer.chat_template",
+                `{{ raise_exception('bad template\\n${forged}\\nend') }}`);
+            logs.length = 0;
+            await assert.rejects(createLlamaServerEngine(loadParams({modelPath: model, contextSize: 256}), log), (error: unknown) =>
+                error instanceof RuntimeError && /llama-server exited while starting(.|\n)*chat template/.test(error.message));
+            assert.deepEqual(requests, [], "a request went to the decoy");
+            assert.ok(logs.some((line) => line.includes(`announced port ${decoyPort}, which the server does not listen on`)), logs.join("\n"));
+        } finally {
+            decoy.close();
+            fs.rmSync(dir, {recursive: true, force: true});
+        }
+    });
+
+    it("never starts on a file validate.ts refuses", async function () {
+        // Both would start a server that then fails (below): the one authority turns them away first.
+        await assert.rejects(createLlamaServerEngine(loadParams({modelPath: testModelPath("gemma4-assistant")}), log), (error: unknown) =>
+            error instanceof RuntimeError && error.code === "badModel" && /as the main model: it is a Gemma 4 MTP drafter/.test(error.message));
+        await assert.rejects(createLlamaServerEngine(loadParams({drafterMode: "draftModel", drafterPath: testModelPath("llama-draft")}), log), (error: unknown) =>
+            error instanceof RuntimeError && error.code === "badModel" && error.path === testModelPath("llama-draft") && /vocabulary does not match/.test(error.message));
+    });
+
     it("reports the server's own output when it fails to start, leaving no process behind", async function () {
         const before = guardProcesses();
         // An MTP drafter is no model of its own: llama.cpp refuses to create a context for it.
-        await assert.rejects(createLlamaServerEngine(loadParams({modelPath: testModelPath("gemma4-assistant")}), log), (error: unknown) => {
+        const binary = findLlamaServerBinary();
+        assert.ok(binary.found);
+        await assert.rejects(LlamaServerProcess.start({binary: binary.path, args: ["--model", testModelPath("gemma4-assistant"), "--ctx-size", "512"], log}), (error: unknown) => {
             assert.ok(error instanceof RuntimeError, String(error));
             assert.match(error.message, /llama-server exited while starting/);
             assert.match(error.message, /Its last output:\n(.|\n)*failed to create.*context/);
@@ -272,20 +331,50 @@ describe("llama-server engine", function () {
         assert.ok(await waitUntil(() => guardProcesses().length === before.length, 5000), `left behind: ${guardProcesses().join(", ")}`);
     });
 
-    it("refuses a drafter the server cannot use, or runs plain under auto", async function () {
-        // llama-draft has another vocabulary than the gemma4 target; llama-server would quietly go on without it.
-        const mismatched = loadParams({contextSize: 512, drafterMode: "draftModel", drafterPath: testModelPath("llama-draft")});
-        await assert.rejects(createLlamaServerEngine(mismatched, log), (error: unknown) =>
-            error instanceof RuntimeError && error.code === "badModel" && /could not run the draftModel drafter(.|\n)*vocab/.test(error.message));
-        const auto = await createLlamaServerEngine({...mismatched, drafterMode: "auto"}, log);
+    it("refuses a drafter the server cannot run, or runs plain under auto", async function () {
+        // llama-draft has another vocabulary than the gemma4 target (validate.ts would refuse the pair): llama-server
+        // quietly goes on without it, and only /slots tells.
+        const binary = findLlamaServerBinary();
+        assert.ok(binary.found);
+        const drafter = {kind: "draftModel" as const, path: testModelPath("llama-draft"),
+            args: ["--spec-type", "draft-simple", "--model-draft", testModelPath("llama-draft"), "--spec-draft-n-max", "4"]};
+        const server = await LlamaServerProcess.start({binary: binary.path, log,
+            args: ["--model", testModelPath("gemma4-target"), "--ctx-size", "512", "--threads", "1", "--slots", "--no-webui", "--offline", ...drafter.args]});
         try {
-            assert.equal(auto.info.drafter, "none");
+            const client = serverClient(server);
+            await assert.rejects(confirmSpeculation(client, server, "draftModel", drafter, log), (error: unknown) =>
+                error instanceof RuntimeError && error.code === "badModel" && error.path === drafter.path
+                && /could not run the draftModel drafter(.|\n)*vocab/.test(error.message));
+            logs.length = 0;
+            assert.equal(await confirmSpeculation(client, server, "auto", drafter, log), "none");
             assert.ok(logs.some((line) => line.startsWith("warn:") && line.includes("Running without speculative decoding")));
         } finally {
-            await auto.dispose();
+            await server.stop();
         }
     });
 });
+
+/**
+ * A copy of `source` whose string value `key` is `value`, padded so the header grows by whole alignment units and
+ * the tensor data keeps its alignment.
+ */
+function withStringValue(source: string, target: string, key: string, value: string): string {
+    const header = readGgufHeaderFromFile(source);
+    const bytes = fs.readFileSync(source);
+    const old = header.metadata.get(key);
+    assert.ok(old?.type === GgufValueType.String);
+    const oldBytes = Buffer.from(old.value as string, "utf8");
+    const keyEnd = bytes.indexOf(Buffer.from(key, "utf8")) + key.length;
+    const valueStart = keyEnd + 4 + 8; // the value's type, then its length
+    assert.equal(bytes.readBigUInt64LE(keyEnd + 4), BigInt(oldBytes.length));
+    let encoded = Buffer.from(value, "utf8");
+    const grow = Number(alignUp(BigInt(encoded.length - oldBytes.length), header.alignment)) - (encoded.length - oldBytes.length);
+    encoded = Buffer.concat([encoded, Buffer.alloc(grow, 0x20)]);
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64LE(BigInt(encoded.length));
+    fs.writeFileSync(target, Buffer.concat([bytes.subarray(0, keyEnd + 4), length, encoded, bytes.subarray(valueStart + oldBytes.length)]));
+    return target;
+}
 
 /** Live processes of our llama-server start-up guard (the server itself, or the watcher beside it). */
 function guardProcesses(): number[] {
@@ -298,11 +387,11 @@ function guardProcesses(): number[] {
     });
 }
 
-/** Whether every slot of the server is idle (GET /slots), polled until `timeoutMs`. */
-async function slotsIdle(baseUrl: string, timeoutMs: number): Promise<boolean> {
+/** Whether every slot of the server is idle (GET /slots, with the engine's key), polled until `timeoutMs`. */
+async function slotsIdle(engine: LlamaServerEngine, timeoutMs: number): Promise<boolean> {
     const end = Date.now() + timeoutMs;
     while (Date.now() < end) {
-        const response = await fetch(`${baseUrl}/slots`);
+        const response = await fetch(`${engine.baseUrl}/slots`, {headers: {authorization: `Bearer ${engine.apiKey}`}});
         assert.equal(response.status, 200, `GET /slots answered ${response.status}`);
         const slots = await response.json() as Array<{is_processing: boolean}>;
         if (slots.every((slot) => !slot.is_processing)) return true;

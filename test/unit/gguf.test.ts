@@ -7,9 +7,8 @@ import {ByteBuilder, GgufWriter, kv} from "../../scripts/testModels/gguf";
 import {f32Bytes, fromHalf, randomF16, toHalf} from "../../scripts/testModels/tensorData";
 import {dequantizeQ4_0, dequantizeQ8_0, quantizeQ4_0, quantizeQ8_0, randomQuantized} from "../../scripts/testModels/quantize";
 import {
-    GGUF_MAGIC, GgmlType, GgufFormatError, GgufValueType, assertUsableAsDrafter, assertUsableAsMainModel, getArray, getInteger,
-    getNumber, getString, modelFactsFromHeader, readGgufHeaderFromBuffer, readGgufHeaderFromFile, readModelFacts,
-    type GgufErrorCode
+    DEFAULT_GGUF_LIMITS, GGUF_MAGIC, GgmlType, GgufFormatError, GgufValueType, getArray, getInteger, getNumber, getString,
+    modelFactsFromHeader, readGgufHeaderFromBuffer, readGgufHeaderFromFile, readModelFacts, type GgufErrorCode, type GgufReadLimits
 } from "../../src/runtime/models/gguf/index";
 
 const tokens = ["<pad>", "<eos>", "<bos>", "<|fim_prefix|>", "<|fim_suffix|>", "<|fim_middle|>", "a", "b", "é", "▁x"];
@@ -21,7 +20,7 @@ function sampleWriter(options: {architecture?: string, tokens?: string[]} = {}):
         .set("general.name", kv.str("sample ✓"))
         .set(`${arch}.context_length`, kv.u32(4096))
         .set(`${arch}.embedding_length`, kv.u32(8))
-        .set(`${arch}.block_count`, kv.u32(1))
+        .set(`${arch}.block_count`, kv.u32(2))
         .set(`${arch}.attention.layer_norm_rms_epsilon`, kv.f32(1e-6))
         .set(`${arch}.attention.sliding_window_pattern`, kv.bools([true, false]))
         .set("general.size", kv.u64(12345678901234n))
@@ -141,23 +140,25 @@ describe("GGUF writer and reader", () => {
         assert.equal(facts.truncated, false);
         assert.equal(facts.expectedFileSize, facts.fileSize);
         assert.equal(facts.parameterCount, 8 * tokens.length + 8 + 3);
-        assertUsableAsMainModel(facts);
+        assert.equal(facts.controlCharacters, undefined);
 
         const other = modelFactsFromHeader(readGgufHeaderFromFile(writeSample("other.gguf", sampleWriter({tokens: [...tokens.slice(0, -1), "▁y"]}))));
         assert.notEqual(other.vocabFingerprint, facts.vocabFingerprint);
     });
 
-    it("refuses an MTP drafter as the main model, and drafters with another vocabulary or target width", () => {
+    it("reports what drafters are judged by: MTP drafter, its target's width, the vocabulary fingerprint", () => {
+        // The judging itself is models/validate.ts's (test/unit/models/validate.test.ts).
         const target = readModelFacts(writeSample("target.gguf"));
         const drafter = readModelFacts(writeSample("assistant.gguf", sampleWriter({architecture: "gemma4-assistant"})));
+        assert.equal(target.isMtpDrafter, false);
+        assert.equal(target.mtpTargetEmbeddingLength, undefined);
         assert.equal(drafter.isMtpDrafter, true);
         assert.equal(drafter.mtpTargetEmbeddingLength, 16);
-        assert.throws(() => assertUsableAsMainModel(drafter), (e: unknown) => e instanceof GgufFormatError && e.code === "incompatible" && /MTP drafter/.test(e.message));
-        assert.throws(() => assertUsableAsDrafter(target, drafter), (e: unknown) => e instanceof GgufFormatError && /hidden size 16/.test(e.message));
         const foreign = readModelFacts(writeSample("foreign.gguf", sampleWriter({architecture: "llama", tokens: ["<unk>", "<s>", "</s>", "x"]})));
-        assert.throws(() => assertUsableAsDrafter(target, foreign), (e: unknown) => e instanceof GgufFormatError && /vocabulary differs/.test(e.message));
+        assert.notEqual(foreign.vocabFingerprint, target.vocabFingerprint);
         const sameVocab = readModelFacts(writeSample("draft.gguf", sampleWriter({architecture: "llama"})));
-        assertUsableAsDrafter(target, sameVocab);
+        assert.equal(sameVocab.vocabFingerprint, target.vocabFingerprint);
+        assert.deepEqual([sameVocab.bosTokenId, sameVocab.eosTokenId, sameVocab.eotTokenId], [2, undefined, undefined]);
     });
 
     it("detects a file truncated inside its tensor data", () => {
@@ -167,7 +168,7 @@ describe("GGUF writer and reader", () => {
         const facts = readModelFacts(file);
         assert.equal(facts.truncated, true);
         assert.equal(facts.expectedFileSize, bytes.byteLength);
-        assert.throws(() => assertUsableAsMainModel(facts, file), (e: unknown) => e instanceof GgufFormatError && e.code === "truncated" && e.message.includes(file));
+        assert.equal(facts.fileSize, bytes.byteLength - 5);
     });
 
     it("reads an unchanged file once, and a file rewritten in place again", () => {
@@ -243,6 +244,113 @@ describe("GGUF writer and reader", () => {
             b.raw(new Uint8Array(64));
         }, {tensors: 2n, keys: 0n});
         assertRefused(twice, "duplicate", /tensor "t"/);
+    });
+
+    it("keeps the whole header within a budget of bytes and items, refusing before it allocates", () => {
+        const small = (limits: Partial<GgufReadLimits>, bytes: Uint8Array) => {
+            let caught: unknown;
+            try { readGgufHeaderFromBuffer(bytes, limits); } catch (error) { caught = error; }
+            assert.ok(caught instanceof GgufFormatError && caught.code === "over-budget", `expected over-budget, got ${String(caught)}`);
+            return caught;
+        };
+        // Every string within the per-value limit, together past the header's: refused at the string that crosses it.
+        const strings = header((b) => { for (let i = 0; i < 8; i++) b.string(`k${i}`).u32(GgufValueType.String).string("x".repeat(1000)); }, {keys: 8n});
+        assert.equal(readGgufHeaderFromBuffer(strings, {maxHeaderBytes: 16384}).metadata.size, 8);
+        assert.match(small({maxHeaderBytes: 4096}, strings).message, /past 4096 bytes/);
+        // Arrays within the per-array limit, together past the item budget: refused at the count, before the items.
+        const arrays = header((b) => { for (let i = 0; i < 3; i++) b.string(`a${i}`).u32(GgufValueType.Array).u32(GgufValueType.Uint8).u64(400n).raw(new Uint8Array(400)); }, {keys: 3n});
+        assert.equal(readGgufHeaderFromBuffer(arrays, {maxTotalItems: 1203}).metadata.size, 3);
+        const refused = small({maxTotalItems: 1000}, arrays);
+        assert.match(refused.message, /items of "a2" brings the header past 1000 items/);
+        // Counts that the file could hold and no budget allows.
+        assert.match(small({maxTotalItems: 10}, header((b) => b.raw(new Uint8Array(20 * 13)), {tensors: 0n, keys: 20n})).message, /20 keys/);
+        assert.match(small({maxHeaderBytes: 64}, header((b) => b.raw(new Uint8Array(1000)), {tensors: 0n, keys: 60n})).message, /key count/);
+    });
+
+    it("refuses, by file name, a sparse many-gigabyte file whose header claims millions of values", () => {
+        // 5 million one-byte items fit the 100 MB file and each array limit; without a total budget they would
+        // become a 40 MB JavaScript array, and a real multi-gigabyte file could hold thousands of them.
+        const file = path.join(dir, "hostile.gguf");
+        const count = BigInt(DEFAULT_GGUF_LIMITS.maxTotalItems + 1000);
+        fs.writeFileSync(file, header((b) => b.string("filler").u32(GgufValueType.Array).u32(GgufValueType.Uint8).u64(count)));
+        fs.truncateSync(file, 100 << 20);
+        assert.throws(() => readGgufHeaderFromFile(file), (e: unknown) =>
+            e instanceof GgufFormatError && e.code === "over-budget" && e.message.startsWith(`${file}: `) && /items of "filler"/.test(e.message));
+        // 70 MB of strings, each within the 64 MiB string limit: past the header's byte budget.
+        fs.writeFileSync(file, header((b) => b.string("a").u32(GgufValueType.String).u64(35n << 20n), {keys: 2n}));
+        fs.truncateSync(file, 200 << 20);
+        const second = new ByteBuilder().string("b").u32(GgufValueType.String).u64(35n << 20n).bytes();
+        const fd = fs.openSync(file, "r+");
+        // After the counts (24 bytes), the first key, its type, its string's length and the string.
+        fs.writeSync(fd, second, 0, second.byteLength, 24 + 9 + 4 + 8 + (35 << 20));
+        fs.closeSync(fd);
+        assert.throws(() => readGgufHeaderFromFile(file), (e: unknown) =>
+            e instanceof GgufFormatError && e.code === "over-budget" && e.message.includes(file) && /past 67108864 bytes/.test(e.message));
+    });
+
+    it("finds control characters llama.cpp would log raw: keys, tensor names, values, special tokens", () => {
+        const problem = (edit: (w: GgufWriter) => void, name = "ctl.gguf") => {
+            const w = sampleWriter();
+            edit(w);
+            return readModelFacts(writeSample(name, w)).controlCharacters;
+        };
+        assert.match(problem((w) => w.set("evil\nsrv  main: listening", kv.u32(1)), "ctl-key.gguf") ?? "", /metadata key "evil\\nsrv/);
+        assert.match(problem((w) => w.set("general.name", kv.str("x\nsrv          main: listening on http://127.0.0.1:6666")), "ctl-name.gguf") ?? "",
+            /value of "general.name" contains a control character/);
+        assert.match(problem((w) => w.set("general.tags", kv.strings(["ok", "bell\u0007"])), "ctl-tags.gguf") ?? "", /general.tags\[1\]/);
+        assert.match(problem((w) => w.addTensor({name: "blk.0.\u0000hidden", dims: [1], type: GgmlType.F32, data: () => f32Bytes(Float32Array.from([0]))}), "ctl-tensor.gguf") ?? "",
+            /tensor name "blk\.0\.\\u0000hidden"/);
+        const special = [...tokens];
+        special[2] = "<bos>\nsrv  main: listening";
+        assert.match(problem((w) => w.set("tokenizer.ggml.tokens", kv.strings(special)), "ctl-bos.gguf") ?? "", /special token "tokenizer.ggml.bos_token_id" \(2\)/);
+        // What real models hold: newlines and tabs in ordinary tokens, their merges and chat templates.
+        const ordinary = [...tokens];
+        ordinary[7] = "\n\t";
+        assert.equal(problem((w) => w.set("tokenizer.ggml.tokens", kv.strings(ordinary)).set("tokenizer.ggml.merges", kv.strings(["\n \n"]))
+            .set("tokenizer.chat_template", kv.str("{% for m in messages %}\n\t{{ m }}\r\n{% endfor %}")), "ctl-ok.gguf"), undefined);
+        assert.match(problem((w) => w.set("tokenizer.chat_template", kv.str("{{ x }}\u001b[2J")), "ctl-template.gguf") ?? "", /chat_template/);
+    });
+
+    it("keeps a leading byte-order mark in text, as llama.cpp does (Gemma 4 has \"\\uFEFF//\" beside \"//\")", () => {
+        const withBom = [...tokens.slice(0, -1), "\uFEFFa"];
+        const h = readGgufHeaderFromFile(writeSample("bom.gguf", sampleWriter({tokens: withBom})));
+        assert.deepEqual(getArray(h, "tokenizer.ggml.tokens")?.items, withBom);
+        const facts = modelFactsFromHeader(h);
+        assert.equal(facts.nativeAbort, undefined, "\\uFEFFa and a are two tokens");
+    });
+
+    it("names what would make llama.cpp abort instead of refusing: duplicate tokens, impossible hyperparameters", () => {
+        const abort = (edit: (w: GgufWriter) => void, name: string) => {
+            const w = sampleWriter();
+            edit(w);
+            return modelFactsFromHeader(readGgufHeaderFromFile(writeSample(name, w))).nativeAbort;
+        };
+        assert.equal(abort(() => {}, "abort-none.gguf"), undefined);
+        const twice = [...tokens];
+        twice[7] = twice[6];
+        assert.match(abort((w) => w.set("tokenizer.ggml.tokens", kv.strings(twice)), "abort-dup.gguf") ?? "", /holds the token "a" twice \(ids 6 and 7\)/);
+        // llama.cpp reads tokens as C strings: "a\0b" is "a" to it.
+        twice[7] = "a\u0000b";
+        assert.match(abort((w) => w.set("tokenizer.ggml.tokens", kv.strings(twice)), "abort-nul.gguf") ?? "", /twice \(ids 6 and 7\)/);
+        assert.match(abort((w) => w.set("gemma4.block_count", kv.u32(0)), "abort-layers.gguf") ?? "", /"gemma4.block_count" is 0/);
+        assert.match(abort((w) => w.set("gemma4.block_count", kv.u32(600)), "abort-layers-many.gguf") ?? "", /1 to 512 layers/);
+        assert.match(abort((w) => w.set("gemma4.attention.head_count", kv.u32(0)), "abort-heads.gguf") ?? "", /head_count" is 0/);
+        assert.match(abort((w) => w.set("gemma4.attention.head_count", kv.u32(8)), "abort-wide.gguf") ?? "", /leaves heads of 1 of "gemma4.embedding_length" \(8\)/);
+        assert.equal(abort((w) => w.set("gemma4.attention.head_count", kv.u32(64)).set("gemma4.attention.key_length", kv.u32(4)).set("gemma4.attention.value_length", kv.u32(4)), "abort-wide-ok.gguf"), undefined);
+        assert.match(abort((w) => w.set("gemma4.attention.key_length", kv.u32(1)), "abort-head-1.gguf") ?? "", /"gemma4.attention.key_length" is 1/);
+        assert.match(abort((w) => w.set("gemma4.attention.head_count", kv.u32(2)).set("gemma4.rope.dimension_count", kv.u32(6)), "abort-rope-dims.gguf") ?? "",
+            /"gemma4.rope.dimension_count" \(6\) exceeds the head size \(4\)/);
+        assert.match(abort((w) => w.set("gemma4.block_count", kv.u32(4)).set("gemma4.attention.shared_kv_layers", kv.u32(3)), "abort-shared.gguf") ?? "", /only 1 of its 4 layers/);
+        assert.match(abort((w) => w.set("gemma4.expert_count", kv.u32(8)), "abort-experts.gguf") ?? "", /8 experts but routes to none/);
+        assert.match(abort((w) => w.set("gemma4.feed_forward_length", kv.u32s([16, 0])), "abort-ff-layer.gguf") ?? "", /"gemma4.feed_forward_length" is 0 for layer 1/);
+        assert.match(abort((w) => w.set("gemma4.rope.scaling.type", kv.str("warp")), "abort-rope.gguf") ?? "", /RoPE scaling type "warp"/);
+        assert.match(abort((w) => w.addTensor({name: "blk.1.attn_norm.weight", dims: [8], type: GgmlType.F16, data: () => randomF16(8, 2)}), "abort-f16-norm.gguf") ?? "",
+            /tensor "blk.1.attn_norm.weight" is a vector of type F16/);
+        assert.match(abort((w) => w.set("gemma4.attention.layer_norm_rms_epsilon", kv.f32(Number.NaN)), "abort-eps.gguf") ?? "", /epsilon" is NaN/);
+        assert.match(abort((w) => w.set("gemma4.attention.key_length", kv.u32(4)).set("gemma4.rope.dimension_count", kv.u32(3)), "abort-rope-odd.gguf") ?? "",
+            /"gemma4.rope.dimension_count" is 3, an odd number/);
+        // Recurrent models have no attention heads at all.
+        assert.equal(modelFactsFromHeader(readGgufHeaderFromFile(writeSample("mamba.gguf", sampleWriter({architecture: "mamba"}).set("mamba.attention.head_count", kv.u32(0))))).nativeAbort, undefined);
     });
 
     it("never fails with anything but a GgufFormatError on corrupted headers", () => {

@@ -20,13 +20,19 @@ export const dropDegenerate: Step = {
     }
 };
 
-/** Index just past the first copy of a line that repeats LINE_REPEATS times in a row. */
+/**
+ * Index just past the first copy of a line that repeats LINE_REPEATS times in a row. Closers such as `}` repeat
+ * legitimately as nested blocks end, each one level further out; the same closer at the same indentation again
+ * and again closes nothing and is a loop too (a small model's `\n    }` over and over).
+ */
 function repeatedLine(lines: string[]): number {
     for (let i = 0; i + LINE_REPEATS <= lines.length; i++) {
         const line = lines[i].trim();
-        if (line === "" || isStructural(line)) continue;
+        if (line === "") continue;
+        const exact = lines[i].trimEnd();
+        const same = isStructural(line) ? (other: string) => other.trimEnd() === exact : (other: string) => other.trim() === line;
         let n = 1;
-        while (i + n < lines.length && lines[i + n].trim() === line) n++;
+        while (i + n < lines.length && same(lines[i + n])) n++;
         if (n >= LINE_REPEATS) return i + 1;
     }
     return lines.length;

@@ -28,11 +28,14 @@ class Helper implements ParseLane {
     broken = false;
     /** Its tree-sitter runtime is up: a helper still starting would hold jobs the indexing thread could parse. */
     private ready = false;
-    readonly started: Promise<void>;
-    markReady!: () => void;
+    private resolveStarted!: () => void;
+    readonly started = new Promise<void>((resolve) => { this.resolveStarted = resolve; });
 
-    constructor(readonly worker: Worker, private readonly send: (helper: Helper, job: FileJob) => Promise<FileJobResult>) {
-        this.started = new Promise((resolve) => { this.markReady = () => { this.ready = true; resolve(); }; });
+    constructor(readonly worker: Worker, private readonly send: (helper: Helper, job: FileJob) => Promise<FileJobResult>) {}
+
+    markReady(): void {
+        this.ready = true;
+        this.resolveStarted();
     }
 
     isReady(): boolean {

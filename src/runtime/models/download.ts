@@ -1,11 +1,12 @@
 // Downloads a catalog model (and its drafter) with node-llama-cpp's downloader, then checks every file's
 // GGUF header before anyone loads it. Never call this without the user's consent: it is Hearth's only
-// network access, and the VS Code side asks first (editor/modelPicker.ts).
+// network access, and the VS Code side asks first (editor/modelPicker.ts). The check runs validate.ts on the
+// model-files thread: the caller is the extension host, whose thread must never parse a header.
 import fs from "node:fs";
 import path from "node:path";
 import {RuntimeError} from "../protocol";
 import {type CatalogFile, type CatalogModel, draftModelFor, mtpDrafterFor} from "./catalog";
-import {checkDrafterAlone, checkMainModel, validateModelFiles} from "./validate";
+import {checkDrafterAloneOffThread, checkMainModelOffThread, validateModelFilesOffThread} from "./discoveryThread";
 
 export interface DownloadProgress {
     downloadedBytes: number;
@@ -115,18 +116,18 @@ export async function downloadModelFiles(request: DownloadRequest): Promise<Down
     if (request.signal?.aborted) throw await cancelled();
     const modelPath = plan.model !== undefined ? paths[0] : undefined;
     const drafterPath = plan.drafter !== undefined ? paths.at(-1) : undefined;
-    verifyDownloaded(modelPath ?? request.existingModelPath, drafterPath, plan.drafter?.kind);
+    await verifyDownloaded(modelPath ?? request.existingModelPath, drafterPath, plan.drafter?.kind);
     return {...(modelPath !== undefined ? {modelPath} : {}), ...(drafterPath !== undefined ? {drafterPath} : {})};
 }
 
 /** Header checks on what arrived; a file that fails is deleted (so a retry downloads it again) and named. */
-function verifyDownloaded(modelPath: string | undefined, drafterPath: string | undefined, drafterKind: "mtp" | "draftModel" | undefined): void {
+async function verifyDownloaded(modelPath: string | undefined, drafterPath: string | undefined, drafterKind: "mtp" | "draftModel" | undefined): Promise<void> {
     try {
         if (drafterPath !== undefined && drafterKind !== undefined) {
-            if (modelPath !== undefined) validateModelFiles({modelPath, drafterPath, drafterMode: drafterKind});
-            else checkDrafterAlone(drafterPath, drafterKind);
+            if (modelPath !== undefined) await validateModelFilesOffThread({modelPath, drafterPath, drafterMode: drafterKind});
+            else await checkDrafterAloneOffThread(drafterPath, drafterKind);
         } else if (modelPath !== undefined) {
-            checkMainModel(modelPath);
+            await checkMainModelOffThread(modelPath);
         }
     } catch (error) {
         if (error instanceof RuntimeError && error.path !== undefined) {

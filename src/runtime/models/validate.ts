@@ -1,11 +1,14 @@
-// Refuses bad model files before llama.cpp sees them: the native library aborts the whole process on some
-// malformed GGUFs, so the runtime calls this first, from the GGUF header alone. Every refusal is a
-// RuntimeError("badModel") whose message names the file and the reason, and whose `path` is the file.
+// The one authority on model files: whether a GGUF may be loaded as the main model, and whether a drafter may
+// draft for it. llama.cpp aborts the whole process on some malformed GGUFs, so every file is judged here first,
+// from its GGUF header alone, and the engines take this verdict (ValidatedModels) instead of reading headers or
+// checking anything themselves. Every refusal is a RuntimeError("badModel") whose message names the file and the
+// reason, and whose `path` is the file. Synchronous: the runtime process calls it directly, the extension host
+// only through the worker thread (discoveryThread.ts).
 import fs from "node:fs";
 import path from "node:path";
 import {RuntimeError, type LoadParams} from "../protocol";
 import {MTP_TARGET_ARCHITECTURE, mainModelRefusal} from "./architectures";
-import {GgufFormatError, readModelFacts, type GgufModelFacts} from "./gguf";
+import {GgufFormatError, KV_CACHE_KEYS, readModelFacts, type GgufModelFacts} from "./gguf";
 import {incompleteModelReason} from "./incompleteModel";
 
 export interface ValidateRequest {
@@ -83,7 +86,16 @@ function checkDrafter(model: CheckedFile, drafterPath: string, mode: LoadParams[
             `fingerprints ${facts.vocabFingerprint.slice(0, 12)} vs ${model.facts.vocabFingerprint.slice(0, 12)}), ` +
             `so its tokens would mean different things; main model: ${model.path}`);
     }
+    if (kind === "draftModel" && specialTokens(facts) !== specialTokens(model.facts)) {
+        throw refuse(drafterPath, role,
+            `its special tokens (BOS, EOS, EOT: ${specialTokens(facts)}) differ from the main model's (${specialTokens(model.facts)}), ` +
+            `so its drafts would end at other tokens; main model: ${model.path}`);
+    }
     return {path: drafterPath, facts, kind};
+}
+
+function specialTokens(facts: GgufModelFacts): string {
+    return [facts.bosTokenId, facts.eosTokenId, facts.eotTokenId].map((id) => id ?? "none").join(", ");
 }
 
 function checkMtpTarget(target: GgufModelFacts, drafter: GgufModelFacts, drafterPath: string, role: Role): void {
@@ -96,6 +108,15 @@ function checkMtpTarget(target: GgufModelFacts, drafter: GgufModelFacts, drafter
         throw refuse(drafterPath, role,
             `it was made for a Gemma 4 with hidden size ${drafter.mtpTargetEmbeddingLength}, but the main model's is ${target.embeddingLength} ` +
             `(an MTP drafter only fits the size it was trained with)`);
+    }
+    // It attends over the main model's KV cache: a head of another size reads past it, and llama.cpp aborts.
+    for (const key of KV_CACHE_KEYS) {
+        const own = drafter.kvCache[key];
+        const theirs = target.kvCache[key];
+        if (own !== undefined && theirs !== undefined && own !== theirs) {
+            throw refuse(drafterPath, role,
+                `its attention ${key} is ${own}, but the main model's KV cache, which it reads, has ${theirs}`);
+        }
     }
 }
 
@@ -122,6 +143,13 @@ function readChecked(filePath: string, role: Role): GgufModelFacts {
         throw refuse(filePath, role,
             `the file is truncated: it has ${facts.fileSize} bytes, but its tensors need ${facts.expectedFileSize} (an interrupted download or copy?)`);
     }
+    if (facts.tensorCount === 0) throw refuse(filePath, role, "it holds no weights (a vocabulary-only GGUF?)");
+    if (facts.controlCharacters !== undefined) {
+        throw refuse(filePath, role, `its GGUF header holds text no real model has: ${facts.controlCharacters}`);
+    }
+    if (facts.nativeAbort !== undefined) {
+        throw refuse(filePath, role, `llama.cpp would crash loading it: ${facts.nativeAbort}`);
+    }
     return facts;
 }
 
@@ -138,6 +166,7 @@ function describeFormatError(error: GgufFormatError): string {
         case "truncated": return `the file is truncated (${detail}); an interrupted download or copy?`;
         case "io": return `the file cannot be read (${detail})`;
         case "unsupported-version": return `its GGUF version is not supported (${detail})`;
+        case "over-budget": return `its GGUF header is far larger than any real model's (${detail})`;
         default: return `its GGUF header is malformed (${detail})`;
     }
 }

@@ -24,8 +24,13 @@ function commonArgs(sandbox, {workspaceTrust = false} = {}) {
     ];
 }
 
-/** Quiet user settings: no network lookups, no welcome pages, no AI features competing for the CPU. */
+/**
+ * Quiet user settings: no network lookups, no welcome pages, no AI features competing for the CPU. The web
+ * workbench saves after a second by default (files.autoSave "afterDelay"): off, so what a case types into a
+ * fixture file never reaches the repository.
+ */
 const userSettings = {
+    "files.autoSave": "off",
     "extensions.autoCheckUpdates": false,
     "extensions.autoUpdate": false,
     "update.mode": "none",

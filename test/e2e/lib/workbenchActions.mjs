@@ -30,5 +30,30 @@ export const workbenchActions = {
     async trustWorkspace(page) {
         const button = page.locator(".workspace-trust-editor").getByRole("button", {name: "Trust", exact: true});
         await button.first().click({timeout: 30000});
+    },
+
+    /**
+     * Types `text` with the keyboard into whatever has focus (the active editor, after the case showed it), one
+     * key at a time `delayMs` apart, as a user does: the extension host cannot fake keystrokes itself.
+     */
+    async type(page, {text, delayMs = 0}) {
+        if (typeof text !== "string") throw new Error("type needs a text");
+        await page.keyboard.type(text, {delay: delayMs});
+    },
+
+    /** Presses one key or chord (Playwright's names: "Tab", "Escape", "Backspace", "Control+ArrowRight"). */
+    async press(page, {key}) {
+        if (typeof key !== "string" || key === "") throw new Error("press needs a key");
+        await page.keyboard.press(key);
+    },
+
+    /**
+     * The text of every element matching a CSS selector, in document order, with non-breaking spaces as spaces
+     * (the editor renders spaces so); with `html`, their markup instead, for a case's failure message.
+     */
+    async query(page, {selector, html = false}) {
+        if (typeof selector !== "string" || selector === "") throw new Error("query needs a selector");
+        return page.locator(selector).evaluateAll((elements, wantHtml) => elements.map((element) =>
+            wantHtml ? element.outerHTML : (element.textContent ?? "").replace(/\u00a0/g, " ")), html);
     }
 };

@@ -48,7 +48,8 @@ export function waitUntil(what: string, condition: () => boolean, event?: vscode
 
 /**
  * Asks the harness, which holds the browser page, for a workbench action (test/e2e/lib/workbenchActions.mjs):
- * "screenshot" ({name}) or "trustWorkspace". Resolves with the action's result.
+ * "screenshot" ({name}), "hover" ({text}), "trustWorkspace", "type" ({text, delayMs}: real keystrokes into what has
+ * focus), "press" ({key}) or "query" ({selector, html}: the text of matching elements). Resolves with the action's result.
  */
 export async function askHarness<T = unknown>(action: string, args: Record<string, unknown> = {}, timeoutMs = 60000): Promise<T> {
     const dir = process.env.HEARTH_E2E_CONTROL;

@@ -100,6 +100,16 @@ describe("Restricted Mode: a hostile workspace", function () {
         assert.equal(fs.existsSync(marker), false, "the workspace's program ran");
         assert.deepEqual(await received(evil), []);
         assert.deepEqual(await received(team), [], "no endpoint is used in Restricted Mode, not even the user's");
+        // No inline completion either: typing in a file of the workspace asks the Completer nothing, shows no ghost text.
+        const folder = vscode.workspace.workspaceFolders![0].uri;
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, "src/app.ts")), {preview: false});
+        await vscode.commands.executeCommand("workbench.action.focusActiveEditorGroup");
+        await askHarness("type", {text: "\nexport const answer = ", delayMs: 50});
+        await vscode.commands.executeCommand("editor.action.inlineSuggest.trigger");
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        assert.equal(api.completions.completer.counters.provided, 0, "the Completer was asked for a suggestion in Restricted Mode");
+        assert.deepEqual(await askHarness("query", {selector: ".monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text"}), []);
+        await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
     });
 
     it("once trusted, loads what user settings name; the workspace's endpoint and program stay unused", async () => {

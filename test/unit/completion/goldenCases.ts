@@ -43,6 +43,8 @@ export const goldenCases: Record<string, GoldenCase[]> = {
             input: "x = read()\nprint(x)\nx = read()\nprint(x)\nx = read()\nprint(x)", expected: "x = read()\nprint(x)"},
         {name: "go: closing braces are not a loop", languageId: "go", doc: "█\n", multiline: true,
             input: "\t\t}\n\t}\n}", expected: "\t\t}\n\t}\n}"},
+        {name: "ts: the same closer at the same indentation again and again keeps one", languageId: "typescript", doc: "function f() {█", multiline: true,
+            input: "\n            }\n            }\n            }\n            }", expected: "\n            }"},
         {name: "rust: a token repeated to the budget is cut", languageId: "rust", doc: "let s = █\n", multiline: false,
             input: "foo(bar, bar, bar, bar, bar, bar, bar, bar, bar, bar, ", expected: "foo(bar, "},
         {name: "ts: a comment rule of dashes survives", languageId: "typescript", doc: "█\n", multiline: false,

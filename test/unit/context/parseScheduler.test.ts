@@ -85,16 +85,29 @@ describe("context: parsing on several threads", function () {
         for (const [i, {job}] of jobs.entries()) assert.deepEqual(results[i], await runFileJob(grammars, job, false), job.path);
     });
 
-    it("an indexer with a parse helper builds the index a single thread builds, in the same order", async () => {
-        const single = new Indexer(grammars, {...defaultOptions, parseHelpers: 0});
-        const helped = new Indexer(grammars, {...defaultOptions, parseHelpers: 1});
-        const [one, two] = [await single.indexFolders([ws.root]), await helped.indexFolders([ws.root])];
-        assert.deepEqual(two, one);
-        const languages = new Set([...single.index.allFiles()].map((f) => f.symbols.language)).size;
-        assert.equal(parseHelpersFor(one.reparsed, {...defaultOptions, parseHelpers: 1}, languages), 1, "the run had a helper");
-        assert.deepEqual([...helped.index.allFiles()], [...single.index.allFiles()]);
-        for (const file of single.index.allFiles()) {
-            for (const def of file.symbols.definitions) assert.deepEqual(helped.index.definitionsNamed(def.name), single.index.definitionsNamed(def.name));
+    it("an indexer with parse helpers builds the index a single thread builds, in the same order", async () => {
+        // Enough files for helpers (parseHelpersFor), in four languages and plain text, calling each other.
+        const big = copyFixture();
+        try {
+            for (let i = 0; i < 90; i++) {
+                big.write(`gen/ts/m${i}.ts`, `import {py${i}} from "./n${i}";\nexport function ts${i}(x: number): number {\n    return ts${(i + 1) % 90}(x) + ${i};\n}\n`);
+                big.write(`gen/py/m${i}.py`, `from .n${i} import ts${i}\n\ndef py${i}(x):\n    return py${(i + 7) % 90}(x) * ${i}\n`);
+                big.write(`gen/go/m${i}.go`, `package gen\n\nfunc Go${i}(x int) int {\n\treturn Go${(i + 3) % 90}(x) - ${i}\n}\n`);
+                big.write(`gen/sh/m${i}.sh`, `run_${i}() {\n    run_${(i + 5) % 90} "$@"\n}\n`);
+                big.write(`gen/doc/m${i}.md`, `# Module ${i}\n\nSee ts${i}, py${i} and Go${i}.\n`);
+            }
+            const options = {...defaultOptions, parseHelpers: 1};
+            const single = new Indexer(grammars, {...options, parseHelpers: 0});
+            const helped = new Indexer(grammars, options);
+            const [one, two] = [await single.indexFolders([big.root]), await helped.indexFolders([big.root])];
+            assert.equal(parseHelpersFor(one.reparsed, options), 1, `${one.reparsed} files to parse start a helper`);
+            assert.deepEqual(two, one);
+            assert.deepEqual([...helped.index.allFiles()], [...single.index.allFiles()]);
+            for (const file of single.index.allFiles()) {
+                for (const def of file.symbols.definitions) assert.deepEqual(helped.index.definitionsNamed(def.name), single.index.definitionsNamed(def.name));
+            }
+        } finally {
+            big.remove();
         }
     });
 

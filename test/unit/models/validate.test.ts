@@ -3,6 +3,9 @@ import fs from "node:fs";
 import path from "node:path";
 import {RuntimeError} from "../../../src/runtime/protocol";
 import {validateModelFiles, type ValidateRequest} from "../../../src/runtime/models/validate";
+import {checkDrafterAloneOffThread, checkMainModelOffThread, classifyMainModelOffThread, validateModelFilesOffThread} from "../../../src/runtime/models/discoveryThread";
+import {GgufValueType} from "../../../src/runtime/models/gguf";
+import {ByteBuilder} from "../../../scripts/testModels/gguf";
 import {gemmaTokens, makeTempDir, otherTokens, writeTinyModel, writeTruncatedCopy} from "./support/tinyGguf";
 
 /** Runs the validation and returns the refusal, failing the test if there was none. */
@@ -108,8 +111,68 @@ describe("models/validate", () => {
         const otherSize = writeTinyModel(path.join(dir, "mtp-for-bigger.gguf"), {architecture: "gemma4-assistant", embeddingLength: 16, embeddingLengthOut: 96});
         assertRefuses({modelPath: main, drafterPath: otherSize, drafterMode: "mtp"}, otherSize,
             /made for a Gemma 4 with hidden size 96, but the main model's is 48/);
+        const otherHeads = writeTinyModel(path.join(dir, "mtp-heads.gguf"), {architecture: "gemma4-assistant", embeddingLength: 16, embeddingLengthOut: 48, valueLength: 64});
+        const mainWithHeads = writeTinyModel(path.join(dir, "gemma-main-heads.gguf"), {embeddingLength: 48, valueLength: 32});
+        assertRefuses({modelPath: mainWithHeads, drafterPath: otherHeads, drafterMode: "mtp"}, otherHeads,
+            /its attention value_length is 64, but the main model's KV cache, which it reads, has 32/);
         const foreignVocab = writeTinyModel(path.join(dir, "mtp-foreign.gguf"), {architecture: "gemma4-assistant", tokens: otherTokens, embeddingLengthOut: 48});
         assertRefuses({modelPath: main, drafterPath: foreignVocab, drafterMode: "mtp"}, foreignVocab, /vocabulary does not match/);
+    });
+
+    it("refuses a header with control characters llama.cpp would log as they are (a forged log line)", () => {
+        const forged = writeTinyModel(path.join(dir, "forged.gguf"), {name: "tiny\nsrv          main: listening on http://127.0.0.1:6666"});
+        assertRefuses({modelPath: forged, drafterMode: "off"}, forged,
+            /as the main model: its GGUF header holds text no real model has: the value of "general.name" contains a control character: "tiny\\nsrv/);
+        const forgedDrafter = writeTinyModel(path.join(dir, "forged-draft.gguf"), {embeddingLength: 16, name: "draft\r\u0000"});
+        assertRefuses({modelPath: main, drafterPath: forgedDrafter, drafterMode: "draftModel"}, forgedDrafter, /as the draft model: its GGUF header holds text/);
+    });
+
+    it("refuses a GGUF without weights", () => {
+        const vocabOnly = path.join(dir, "vocab-only.gguf");
+        fs.writeFileSync(vocabOnly, new ByteBuilder().u32(0x46554747).u32(3).u64(0n).u64(2n)
+            .string("general.architecture").u32(GgufValueType.String).string("gemma4")
+            .string("tokenizer.ggml.tokens").u32(GgufValueType.Array).u32(GgufValueType.String).u64(2n).string("a").string("b").bytes());
+        assertRefuses({modelPath: vocabOnly, drafterMode: "off"}, vocabOnly, /as the main model: it holds no weights/);
+    });
+
+    it("refuses a file llama.cpp would crash on instead of refusing it", () => {
+        const twice = [...gemmaTokens];
+        twice[10] = twice[9];
+        const duplicate = writeTinyModel(path.join(dir, "duplicate-token.gguf"), {tokens: twice});
+        assertRefuses({modelPath: duplicate, drafterMode: "off"}, duplicate,
+            /as the main model: llama.cpp would crash loading it: its vocabulary holds the token "tok6" twice \(ids 9 and 10\)/);
+    });
+
+    it("refuses a header larger than any real model's, by name, before reading it all", () => {
+        const huge = path.join(dir, "huge-header.gguf");
+        const b = new ByteBuilder().u32(0x46554747).u32(3).u64(0n).u64(1n).string("filler").u32(GgufValueType.Array).u32(GgufValueType.Uint8).u64(5n << 20n);
+        fs.writeFileSync(huge, b.bytes());
+        fs.truncateSync(huge, 64 << 20);
+        assertRefuses({modelPath: huge, drafterMode: "off"}, huge, /its GGUF header is far larger than any real model's \(the 5242880 items of "filler"/);
+    });
+
+    it("refuses a draft model whose special tokens differ from the main model's", () => {
+        const other = writeTinyModel(path.join(dir, "gemma-other-bos.gguf"), {embeddingLength: 16, bosTokenId: 1});
+        const same = writeTinyModel(path.join(dir, "gemma-same-bos.gguf"), {embeddingLength: 16});
+        assert.equal(validateModelFiles({modelPath: main, drafterPath: same, drafterMode: "draftModel"}).drafter?.kind, "draftModel");
+        assertRefuses({modelPath: main, drafterPath: other, drafterMode: "draftModel"}, other,
+            /its special tokens \(BOS, EOS, EOT: 1, none, none\) differ from the main model's \(none, none, none\)/);
+    });
+
+    it("gives the same verdicts on the model-files thread, for the extension host", async function () {
+        this.timeout(60_000);
+        const verdict = await validateModelFilesOffThread({modelPath: main, drafterPath: assistant, drafterMode: "mtp"});
+        assert.deepEqual(verdict, validateModelFiles({modelPath: main, drafterPath: assistant, drafterMode: "mtp"}));
+        const forged = writeTinyModel(path.join(dir, "forged-off-thread.gguf"), {name: "a\u001bb"});
+        const inProcess = refusal({modelPath: forged, drafterMode: "off"});
+        await assert.rejects(validateModelFilesOffThread({modelPath: forged, drafterMode: "off"}), (error: unknown) =>
+            error instanceof RuntimeError && error.code === "badModel" && error.path === forged && error.message === inProcess.message);
+        await assert.rejects(checkMainModelOffThread(assistant), (error: unknown) =>
+            error instanceof RuntimeError && error.path === assistant && /Gemma 4 MTP drafter/.test(error.message));
+        assert.equal((await checkDrafterAloneOffThread(assistant, "mtp")).facts.isMtpDrafter, true);
+        const found = await classifyMainModelOffThread({path: main, source: "hearth", label: main, sizeBytes: fs.statSync(main).size});
+        assert.equal(found.role, "draftCapable");
+        await assert.rejects(classifyMainModelOffThread({path: forged, source: "hearth", label: forged, sizeBytes: 1}), /holds text no real model has/);
     });
 
     it("refuses the main model given again as its own drafter, and a broken drafter file", () => {

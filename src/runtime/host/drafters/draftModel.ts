@@ -1,7 +1,8 @@
 // Draft-model drafting: a small model with the target's vocabulary decodes greedily on its own sequence. Its KV
 // cache follows the target's history the same way the target's does: the shared prefix is kept, a rejected
-// tail is erased at the next proposal, and only new tokens are evaluated.
-import type {LlamaContextSequence, LlamaModel, Token} from "node-llama-cpp";
+// tail is erased at the next proposal, and only new tokens are evaluated. Whether a file may draft for the
+// target (same vocabulary and special tokens) is models/validate.ts's call, made before either is loaded.
+import type {LlamaContextSequence, Token} from "node-llama-cpp";
 import type {Drafter, EvaluationPriority} from "../speculation";
 import {syncPrefix} from "../generate";
 
@@ -44,21 +45,4 @@ export class DraftModelDrafter implements Drafter {
         }
         return draft;
     }
-}
-
-/**
- * Whether `draft` can draft for `target`: the same vocabulary, token for token, and the same special tokens.
- * Returns the reason when it cannot.
- */
-export function vocabularyMismatch(target: LlamaModel, draft: LlamaModel): string | undefined {
-    const targetTokens = target.fileInfo.metadata.tokenizer?.ggml?.tokens;
-    const draftTokens = draft.fileInfo.metadata.tokenizer?.ggml?.tokens;
-    if (!Array.isArray(targetTokens) || !Array.isArray(draftTokens)) return "a model file has no token list";
-    if (targetTokens.length !== draftTokens.length) return `vocabulary sizes differ (${targetTokens.length} vs ${draftTokens.length})`;
-    for (let i = 0; i < targetTokens.length; i++) {
-        if (targetTokens[i] !== draftTokens[i]) return `token ${i} differs (${JSON.stringify(targetTokens[i])} vs ${JSON.stringify(draftTokens[i])})`;
-    }
-    const specials = (model: LlamaModel) => [model.tokens.bos, model.tokens.eos, model.tokens.eot].join(",");
-    if (specials(target) !== specials(draft)) return `special tokens differ (${specials(target)} vs ${specials(draft)})`;
-    return undefined;
 }

@@ -1,10 +1,13 @@
 // The llama-server engine: llama.cpp's own server on 127.0.0.1, the only way to run Gemma 4's MTP drafters
 // (gemma4-assistant), which need the target's hidden states inside llama.cpp's speculative loop.
 // Requests go over HTTP with streaming; the server keeps each slot's KV cache between requests (cache_prompt).
-import fs from "node:fs";
+// The model files were judged by models/validate.ts before this runs: the engine takes that verdict (the facts
+// and the drafter's kind) and checks nothing itself. What only llama.cpp can tell, whether the drafter actually
+// runs, it asks the server (/slots), which answers only to the key this process holds.
 import {RuntimeError, type ChatParams, type CompleteParams, type DrafterKind, type GenerationResult, type LoadParams, type ModelInfo, type RuntimeStatus, type StopReason} from "../../protocol";
 import {findLlamaServerBinary} from "../../llamaServerBinary";
-import {readGgufFacts, type GgufFacts} from "./ggufFacts";
+import type {GgufModelFacts} from "../../models/gguf";
+import {validateModelFiles, type ValidatedModels} from "../../models/validate";
 import {GenerationTotals, statsFromTimings, type RequestClock, type ServerTimings} from "./generationTotals";
 import {HttpClient, HttpError} from "./http";
 import {SINGLE_THREAD_MODEL_BYTES} from "./loadChoices";
@@ -16,76 +19,92 @@ const DEFAULT_CONTEXT_CAP = 32768;
 
 type Log = Parameters<EngineFactory>[1];
 
-interface DrafterChoice {
+/** How the server drafts: the flags, and the drafter file when there is one. */
+export interface ServerDrafter {
     kind: DrafterKind;
     path?: string;
     args: string[];
 }
 
-export const createLlamaServerEngine: EngineFactory = async (params, log) => {
+/** FIM token ids, when the model has all three. */
+type FimIds = {prefix: number, suffix: number, middle: number};
+
+/** Starts llama-server on the files validate.ts accepted: `checked` is its verdict on `params` (judged here when a caller has none). */
+export async function createLlamaServerEngine(
+    params: LoadParams, log: Log, signal?: AbortSignal, checked: ValidatedModels = validateModelFiles(params)
+): Promise<LlamaServerEngine> {
     const binary = findLlamaServerBinary(params.llamaServerPath || undefined);
     if (!binary.found) throw new RuntimeError("engineFailed", binary.reason);
-    const facts = readGgufFacts(params.modelPath);
-    const drafter = chooseDrafter(params);
+    const facts = checked.model.facts;
+    const drafter = serverDrafter(params, checked);
     const args = serverArgs(params, facts, drafter);
+    signal?.throwIfAborted();
+    // A load cancelled while the server starts stops it below, once started (the host waits for that).
     const server = await LlamaServerProcess.start({binary: binary.path, args, log});
     try {
-        const http = new HttpClient({baseUrl: server.baseUrl, timeoutMs: 600_000});
-        const models = await http.getJson<{data?: Array<{meta?: {n_ctx?: number, n_ctx_train?: number, n_vocab?: number}}>}>("/v1/models");
+        signal?.throwIfAborted();
+        const http = serverClient(server);
+        const models = await http.getJson<{data?: Array<{meta?: {n_ctx?: number, n_ctx_train?: number, n_vocab?: number}}>}>("/v1/models", signal);
         const meta = models.data?.[0]?.meta ?? {};
-        const drafterKind = await checkSpeculation(http, server, params, drafter, log);
+        const drafterKind = await confirmSpeculation(http, server, params.drafterMode, drafter, log, signal);
+        signal?.throwIfAborted();
+        const fim = fimIds(facts);
         const info: ModelInfo = {
             engine: "llamaServer",
             modelPath: params.modelPath,
             architecture: facts.architecture,
             contextSize: meta.n_ctx ?? contextSizeFor(params, facts),
-            trainContextSize: meta.n_ctx_train ?? facts.trainContextSize,
+            trainContextSize: meta.n_ctx_train ?? facts.contextLength ?? 0,
             vocabSize: meta.n_vocab ?? facts.vocabSize,
-            hasFim: facts.fim !== undefined,
+            hasFim: fim !== undefined,
             chatWrapper: facts.hasChatTemplate ? "gguf-jinja (llama-server)" : "none",
             drafter: drafterKind,
             ...(drafter.path && drafterKind !== "none" ? {drafterPath: drafter.path} : {})
         };
         log("info", `llama-server engine: ${facts.architecture}, context ${info.contextSize}, drafter ${drafterKind}` +
             `${info.drafterPath ? ` (${info.drafterPath})` : ""}, binary from ${binary.source} (${binary.path})`);
-        return new LlamaServerEngine(info, facts, server, http);
+        return new LlamaServerEngine(info, fim, server, http);
     } catch (error) {
         await server.stop();
         throw error;
     }
-};
+}
 
-/** Which speculative decoding the server runs, from the settings and the drafter GGUF's architecture. */
-function chooseDrafter(params: LoadParams): DrafterChoice {
+/** The engine's own client of its server: every request carries the key of this start. */
+export function serverClient(server: LlamaServerProcess): HttpClient {
+    return new HttpClient({baseUrl: server.baseUrl, apiKey: server.apiKey, timeoutMs: 600_000});
+}
+
+/** Which speculative decoding the server runs: the settings' mode, and the drafter's kind as validate.ts found it. */
+function serverDrafter(params: LoadParams, checked: ValidatedModels): ServerDrafter {
     const nMax = ["--spec-draft-n-max", String(Math.max(1, params.maxDraftTokens))];
     if (params.drafterMode === "off") return {kind: "none", args: []};
     if (params.drafterMode === "promptLookup") return {kind: "promptLookup", args: ["--spec-type", "ngram-simple", ...nMax]};
-    if (!params.drafterPath) {
+    const drafter = checked.drafter;
+    if (drafter === undefined) {
         if (params.drafterMode === "mtp" || params.drafterMode === "draftModel")
             throw new RuntimeError("badModel", `The ${params.drafterMode} drafter needs a drafter GGUF (hearth.drafter.path), and none was given.`);
         return {kind: "none", args: []};
     }
-    const drafter = readGgufFacts(params.drafterPath);
-    const isMtp = drafter.isMtpDrafter;
-    if (params.drafterMode === "mtp" && !isMtp)
-        throw new RuntimeError("badModel", `${params.drafterPath} is a ${drafter.architecture} model, not a Gemma 4 MTP drafter (gemma4-assistant).`, params.drafterPath);
-    if (params.drafterMode === "draftModel" && isMtp)
-        throw new RuntimeError("badModel", `${params.drafterPath} is a Gemma 4 MTP drafter (${drafter.architecture}); choose the mtp drafter mode for it.`, params.drafterPath);
-    const specType = isMtp ? "draft-mtp" : "draft-simple";
-    return {kind: isMtp ? "mtp" : "draftModel", path: params.drafterPath, args: ["--spec-type", specType, "--model-draft", params.drafterPath, ...nMax]};
+    const specType = drafter.kind === "mtp" ? "draft-mtp" : "draft-simple";
+    return {kind: drafter.kind, path: drafter.path, args: ["--spec-type", specType, "--model-draft", drafter.path, ...nMax]};
 }
 
 /**
- * llama-server goes on without speculation when its drafter fails to initialise (say, a drafter for another
- * target), so ask it. A drafter the user asked for by name must work; under "auto" we say so and run plain.
+ * llama-server goes on without speculation when its drafter fails to initialise (a drafter llama.cpp itself
+ * cannot use, for a reason the header does not show), so ask it. A drafter the user asked for by name must
+ * work; under "auto" we say so and run plain. Returns the drafter kind that runs.
  */
-async function checkSpeculation(http: HttpClient, server: LlamaServerProcess, params: LoadParams, drafter: DrafterChoice, log: Log): Promise<DrafterKind> {
+export async function confirmSpeculation(
+    http: HttpClient, server: LlamaServerProcess, drafterMode: LoadParams["drafterMode"], drafter: ServerDrafter, log: Log,
+    signal?: AbortSignal
+): Promise<DrafterKind> {
     if (drafter.kind === "none") return "none";
-    const slots = await http.getJson<Array<{speculative?: boolean}>>("/slots");
+    const slots = await http.getJson<Array<{speculative?: boolean}>>("/slots", signal);
     if (slots.every((slot) => slot.speculative === true)) return drafter.kind;
     const why = server.lastOutput().split("\n").filter((line) => /specul|draft|mtp/i.test(line)).slice(-6).join("\n");
     const message = `llama-server could not run the ${drafter.kind} drafter${drafter.path ? ` ${drafter.path}` : ""}:\n${why || server.lastOutput()}`;
-    if (params.drafterMode !== "auto") throw new RuntimeError("badModel", message, drafter.path ?? params.modelPath);
+    if (drafterMode !== "auto") throw new RuntimeError("badModel", message, drafter.path);
     log("warn", `${message}\nRunning without speculative decoding.`);
     return "none";
 }
@@ -95,32 +114,32 @@ async function checkSpeculation(http: HttpClient, server: LlamaServerProcess, pa
  * generated gemma4 target: 176 tokens/s on one thread against about 20 with llama-server's default of all cores,
  * on a machine busy with other work. Larger models get the server's default, every core.
  */
-function threadArgs(params: LoadParams): string[] {
+function threadArgs(params: LoadParams, facts: GgufModelFacts): string[] {
     if (params.threads > 0) return ["--threads", String(Math.floor(params.threads))];
-    let size = Infinity;
-    try {
-        size = fs.statSync(params.modelPath).size;
-    } catch {
-        // readGgufFacts has already reported an unreadable file
-    }
-    return size < SINGLE_THREAD_MODEL_BYTES ? ["--threads", "1"] : [];
+    return facts.fileSize < SINGLE_THREAD_MODEL_BYTES ? ["--threads", "1"] : [];
 }
 
-function contextSizeFor(params: LoadParams, facts: GgufFacts): number {
+function contextSizeFor(params: LoadParams, facts: GgufModelFacts): number {
     if (params.contextSize > 0) return params.contextSize;
-    return Math.min(facts.trainContextSize || DEFAULT_CONTEXT_CAP, DEFAULT_CONTEXT_CAP);
+    return Math.min(facts.contextLength || DEFAULT_CONTEXT_CAP, DEFAULT_CONTEXT_CAP);
 }
 
-/** The flags llama-server runs with (host and port are added by LlamaServerProcess). */
-export function serverArgs(params: LoadParams, facts: GgufFacts, drafter: DrafterChoice): string[] {
+function fimIds(facts: GgufModelFacts): FimIds | undefined {
+    const {prefix, suffix, middle} = facts.fimTokens;
+    return prefix !== undefined && suffix !== undefined && middle !== undefined ? {prefix, suffix, middle} : undefined;
+}
+
+/** The flags llama-server runs with (LlamaServerProcess adds host, port and the API key). */
+export function serverArgs(params: LoadParams, facts: GgufModelFacts, drafter: ServerDrafter): string[] {
     return [
         "--model", params.modelPath,
         "--ctx-size", String(contextSizeFor(params, facts)),
-        ...threadArgs(params),
+        ...threadArgs(params, facts),
         ...(params.gpu === "off" ? ["--n-gpu-layers", "0"] : []),
         // Two slots sharing one KV pool: inline completions and chat each keep their own prefix cache.
         "--parallel", "2", "--kv-unified",
-        // /slots tells whether speculation initialised and whether a cancelled request has stopped.
+        // /slots tells whether speculation initialised and whether a cancelled request has stopped; like every
+        // endpoint but /health it answers only to this start's API key.
         "--slots", "--no-webui", "--offline",
         ...drafter.args
     ];
@@ -131,7 +150,7 @@ export class LlamaServerEngine implements Engine {
 
     constructor(
         readonly info: ModelInfo,
-        private readonly facts: GgufFacts,
+        private readonly fim: FimIds | undefined,
         private readonly server: LlamaServerProcess,
         private readonly http: HttpClient
     ) {}
@@ -145,14 +164,21 @@ export class LlamaServerEngine implements Engine {
         return this.server.baseUrl;
     }
 
+    /** The key the server demands of every request but /health (tests and benchmarks that talk to it need it). */
+    get apiKey(): string {
+        return this.server.apiKey;
+    }
+
     async complete(params: CompleteParams, control: GenerationControl): Promise<GenerationResult> {
         // The embedded engine's layout (fimPrompt.ts): [BOS] <PRE> context+prefix <SUF> suffix <MID>, the FIM
         // tokens given as ids. The leading "" makes the server add BOS as the model asks. Without FIM tokens,
         // context+prefix is a plain prompt.
-        const fim = this.facts.fim;
-        const prompt = fim
-            ? ["", fim.prefix, params.context + params.prefix, fim.suffix, params.suffix, fim.middle]
-            : params.context + params.prefix;
+        const fim = this.fim;
+        const prompt = params.instruct
+            ? await this.instructPrompt(params.instruct, control.signal)
+            : fim
+                ? ["", fim.prefix, params.context + params.prefix, fim.suffix, params.suffix, fim.middle]
+                : params.context + params.prefix;
         return await this.generate("/completion", {
             prompt,
             n_predict: params.maxTokens,
@@ -162,6 +188,19 @@ export class LlamaServerEngine implements Engine {
             const data = event as {content?: string, stop?: boolean, stop_type?: string, timings?: ServerTimings, tokens_evaluated?: number};
             return {text: data.content ?? "", timings: data.timings, done: data.stop === true, stopReason: completionStopReason(data.stop_type)};
         });
+    }
+
+    /**
+     * An instruct completion's prompt: the server renders the user turn with the GGUF's own chat template (its
+     * generation prompt opens the model's turn) and the code so far is appended, for the model to continue.
+     */
+    private async instructPrompt(instruct: NonNullable<CompleteParams["instruct"]>, signal: AbortSignal): Promise<string> {
+        const rendered = await this.request(() => this.http.postJson<{prompt?: unknown}>("/apply-template", {
+            messages: [{role: "user", content: instruct.user}],
+            chat_template_kwargs: {enable_thinking: false}
+        }, signal));
+        if (typeof rendered.prompt !== "string") throw new RuntimeError("engineFailed", "llama-server's /apply-template returned no prompt");
+        return rendered.prompt + instruct.prefill;
     }
 
     async chat(params: ChatParams, control: GenerationControl): Promise<GenerationResult> {

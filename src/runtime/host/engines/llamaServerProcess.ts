@@ -2,9 +2,13 @@
 // The server must never outlive us, even when this process is SIGKILLed: it is started through a tiny
 // shell guard that holds the read end of a pipe only we write to; when we die the pipe closes and the
 // guard sends SIGTERM to the server (which has taken over the guard's pid through `exec`).
+// Every other local process is a stranger to it: each start gets a fresh random API key, handed over in the
+// environment (LLAMA_API_KEY; argv would show it in `ps`), so only this process's requests are served.
 import {spawn, type ChildProcess} from "node:child_process";
+import {randomBytes} from "node:crypto";
 import {RuntimeError} from "../../protocol";
 import {describeFetchError} from "./http";
+import {listensOn} from "./socketOwner";
 
 export interface LlamaServerProcessOptions {
     binary: string;
@@ -17,6 +21,15 @@ export interface LlamaServerProcessOptions {
 
 const STDERR_LINES_KEPT = 40;
 
+/**
+ * The server's own announcement of its address, the whole line: `0.00.144.762 I srv  llama_server: listening on
+ * http://127.0.0.1:42567` (server.cpp, SRV_INF in llama_server(), formerly main(); the time and level prefix are
+ * common/log.cpp's). Anchored: llama.cpp logs text from the model file while loading, and a pattern found anywhere
+ * in a line could be handed a forged address by it. validate.ts refuses the control characters that would start
+ * a forged line, and the port is then checked to be the server's own (socketOwner.ts).
+ */
+const LISTENING_LINE = /^(?:\d+\.\d{2}\.\d{3}\.\d{3} [DIWE] )?srv +(?:llama_server|main): listening on http:\/\/127\.0\.0\.1:(\d{1,5})$/;
+
 // `$$` in the subshell is the guard's pid, which `exec` hands to llama-server; fd 3 is the lifeline pipe.
 // The watcher lets go of the output pipes, so only the server holds them.
 const GUARD_SCRIPT = `( read -r _ <&3; kill -TERM $$ ) >/dev/null 2>&1 & exec "$@" 3<&-`;
@@ -28,7 +41,14 @@ export class LlamaServerProcess {
     private exitInfo: {code: number | null, signal: NodeJS.Signals | null} | undefined;
     private readonly exited: Promise<void>;
 
-    private constructor(private readonly child: ChildProcess, port: number, stderrTail: string[], exited: Promise<void>) {
+    private constructor(
+        private readonly child: ChildProcess,
+        port: number,
+        /** The key every request but /health must carry (`Authorization: Bearer …`). */
+        readonly apiKey: string,
+        stderrTail: string[],
+        exited: Promise<void>
+    ) {
         this.baseUrl = `http://127.0.0.1:${port}`;
         this.pid = child.pid!;
         this.stderrTail = stderrTail;
@@ -39,9 +59,10 @@ export class LlamaServerProcess {
     static async start(options: LlamaServerProcessOptions): Promise<LlamaServerProcess> {
         const args = ["--host", "127.0.0.1", "--port", "0", ...options.args];
         options.log("info", `starting ${options.binary} ${args.join(" ")}`);
+        const apiKey = randomBytes(32).toString("base64url");
         const child = spawn("/bin/sh", ["-c", GUARD_SCRIPT, "llama-server-guard", options.binary, ...args], {
             stdio: ["ignore", "pipe", "pipe", "pipe"],
-            env: offlineEnvironment()
+            env: serverEnvironment(apiKey)
         });
         const stderrTail: string[] = [];
         let portFound: (port: number) => void;
@@ -57,8 +78,16 @@ export class LlamaServerProcess {
                     if (!line.trim()) continue;
                     stderrTail.push(line);
                     if (stderrTail.length > STDERR_LINES_KEPT) stderrTail.shift();
-                    const listening = /listening on https?:\/\/127\.0\.0\.1:(\d+)/.exec(line);
-                    if (listening) portFound(Number(listening[1]));
+                    const listening = LISTENING_LINE.exec(line);
+                    if (listening === null) continue;
+                    // A line can be forged (a chat template's error message quotes text the template made up):
+                    // the port counts only if the server itself listens there.
+                    const port = Number(listening[1]);
+                    if (listensOn(child.pid!, port) === false) {
+                        options.log("warn", `llama-server's output announced port ${port}, which the server does not listen on: ignored`);
+                        continue;
+                    }
+                    portFound(port);
                 }
             });
         };
@@ -83,7 +112,7 @@ export class LlamaServerProcess {
         });
         try {
             const port = await Promise.race([portPromise, diedEarly, spawnFailed, timedOut]);
-            const server = new LlamaServerProcess(child, port, stderrTail, exited);
+            const server = new LlamaServerProcess(child, port, apiKey, stderrTail, exited);
             await Promise.race([server.waitForHealth(), diedEarly, timedOut]);
             options.log("info", `llama-server ready at ${server.baseUrl} (pid ${server.pid})`);
             return server;
@@ -127,7 +156,10 @@ export class LlamaServerProcess {
         let lastProblem = "";
         while (this.running) {
             try {
-                const response = await fetch(`${this.baseUrl}/health`, {signal: AbortSignal.timeout(5000)});
+                const response = await fetch(`${this.baseUrl}/health`, {
+                    headers: {authorization: `Bearer ${this.apiKey}`},
+                    signal: AbortSignal.timeout(5000)
+                });
                 if (response.ok) return;
                 lastProblem = `HTTP ${response.status} ${await response.text().catch(() => "")}`;
             } catch (error) {
@@ -139,12 +171,16 @@ export class LlamaServerProcess {
     }
 }
 
-/** Nothing the server does may reach the network: no model hub look-ups, no proxies picked up from the user. */
-function offlineEnvironment(): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = {...process.env, LLAMA_OFFLINE: "1", HF_HUB_OFFLINE: "1"};
+/**
+ * Nothing the server does may reach the network (no model hub look-ups), and nothing in the user's environment
+ * may change how it serves: every LLAMA_* variable (LLAMA_ARG_* are its flags) and Vertex AI's AIP_* (another
+ * port) are dropped; the key is ours.
+ */
+function serverEnvironment(apiKey: string): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = {...process.env};
     for (const key of Object.keys(env))
-        if (/^(LLAMA_ARG_|HF_TOKEN$|LLAMA_API_KEY$)/.test(key)) delete env[key];
-    return env;
+        if (/^(LLAMA_|AIP_|HF_TOKEN$)/.test(key)) delete env[key];
+    return {...env, LLAMA_OFFLINE: "1", HF_HUB_OFFLINE: "1", LLAMA_API_KEY: apiKey};
 }
 
 function delay(ms: number): Promise<void> {

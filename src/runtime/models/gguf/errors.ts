@@ -7,6 +7,7 @@ export type GgufErrorCode =
     | "truncated"           // the file ends before the header (or the tensor data) does
     | "absurd-count"        // a count (tensors, keys, array items, dimensions) no real model has
     | "absurd-length"       // a string length no real model has
+    | "over-budget"         // the header as a whole is larger (bytes or items) than any real model's
     | "bad-value-type"      // an unknown metadata value type
     | "bad-string"          // a string that is not valid UTF-8
     | "duplicate"           // a key or tensor name given twice

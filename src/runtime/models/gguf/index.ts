@@ -3,4 +3,5 @@ export * from "./errors";
 export * from "./reader";
 export * from "./metadata";
 export * from "./modelFacts";
-export * from "./compatibility";
+export * from "./controlCharacters";
+export * from "./nativeAborts";

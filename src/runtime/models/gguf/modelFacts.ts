@@ -2,9 +2,15 @@
 import {createHash} from "node:crypto";
 import fs from "node:fs";
 import {FIM_TOKEN_KEYS, MTP_DRAFTER_ARCHITECTURES, type FimRole} from "./constants";
+import {controlCharacterProblem} from "./controlCharacters";
+import {nativeAbortReason} from "./nativeAborts";
 import {GgufFormatError} from "./errors";
 import {getInteger, getString, getStringArray, requireString} from "./metadata";
 import {readGgufHeaderFromFile, type GgufHeader} from "./reader";
+
+/** Attention keys that fix the layout of the KV cache (after `<architecture>.attention.`). */
+export const KV_CACHE_KEYS = ["head_count_kv", "key_length", "value_length", "key_length_swa", "value_length_swa"] as const;
+export type KvCacheKey = typeof KV_CACHE_KEYS[number];
 
 export interface GgufModelFacts {
     readonly architecture: string;
@@ -20,9 +26,12 @@ export interface GgufModelFacts {
     readonly isMtpDrafter: boolean;
     /** For an MTP drafter: the hidden size of the target it was trained for (`embedding_length_out`). */
     readonly mtpTargetEmbeddingLength: number | undefined;
+    /** The shape of the attention's KV cache, which an MTP drafter reads from its target's (scalar keys only). */
+    readonly kvCache: Readonly<Record<KvCacheKey, number | undefined>>;
     readonly fimTokens: Readonly<Partial<Record<FimRole, number>>>;
     readonly bosTokenId: number | undefined;
     readonly eosTokenId: number | undefined;
+    readonly eotTokenId: number | undefined;
     readonly hasChatTemplate: boolean;
     readonly tensorCount: number;
     readonly parameterCount: number;
@@ -30,6 +39,10 @@ export interface GgufModelFacts {
     readonly expectedFileSize: number | undefined;
     readonly fileSize: number;
     readonly truncated: boolean;
+    /** Where a key, tensor name or value holds a control character llama.cpp would log raw (validate.ts refuses the file). */
+    readonly controlCharacters: string | undefined;
+    /** Why llama.cpp would abort the process loading this file (validate.ts refuses it); undefined when nothing shows. */
+    readonly nativeAbort: string | undefined;
 }
 
 /**
@@ -97,15 +110,25 @@ export function modelFactsFromHeader(header: GgufHeader): GgufModelFacts {
         isMtpDrafter: MTP_DRAFTER_ARCHITECTURES.includes(architecture),
         mtpTargetEmbeddingLength: MTP_DRAFTER_ARCHITECTURES.includes(architecture) ? archKey("embedding_length_out") : undefined,
         fimTokens,
+        kvCache: Object.fromEntries(KV_CACHE_KEYS.map((key) => [key, integerOrUndefined(header, `${architecture}.attention.${key}`)])) as Record<KvCacheKey, number | undefined>,
         bosTokenId: getInteger(header, "tokenizer.ggml.bos_token_id"),
         eosTokenId: getInteger(header, "tokenizer.ggml.eos_token_id"),
+        eotTokenId: getInteger(header, "tokenizer.ggml.eot_token_id"),
         hasChatTemplate: template !== undefined && template.trim() !== "",
         tensorCount: header.tensors.length,
         parameterCount: header.tensors.reduce((sum, tensor) => sum + Number(tensor.elementCount), 0),
         expectedFileSize: expected,
         fileSize: header.fileSize,
-        truncated: expected !== undefined && header.fileSize < expected
+        truncated: expected !== undefined && header.fileSize < expected,
+        controlCharacters: controlCharacterProblem(header),
+        nativeAbort: nativeAbortReason(header, architecture)
     };
+}
+
+/** Per-layer arrays are not a single shape: left out, as an absent key is. */
+function integerOrUndefined(header: GgufHeader, key: string): number | undefined {
+    const entry = header.metadata.get(key);
+    return entry === undefined || typeof entry.value === "object" ? undefined : getInteger(header, key);
 }
 
 export function vocabFingerprint(tokens: readonly string[]): string {

@@ -1,6 +1,8 @@
 // GGUF header reader: magic, version, metadata and tensor infos, without touching tensor data.
-// Every length and count is checked against the bytes the file still has before anything is allocated,
-// so a corrupt or hostile file fails fast with a GgufFormatError instead of hanging or exhausting memory.
+// Every length and count is checked against the bytes the file still has before anything is allocated, and
+// the header as a whole against a total budget of bytes and items: a many-gigabyte file could otherwise hold
+// millions of values that each pass their own limit and together exhaust the heap. A corrupt or hostile file
+// fails fast with a GgufFormatError instead of hanging or exhausting memory.
 import {BufferSource, FileSource, type ByteSource} from "./byteSource";
 import {
     GGML_TYPE_LAYOUT, GGUF_DEFAULT_ALIGNMENT, GGUF_MAGIC, GGUF_SCALAR_SIZE, GGUF_SUPPORTED_VERSIONS, GgufValueType,
@@ -51,36 +53,67 @@ export interface GgufReadLimits {
     maxStringLength: number;
     maxArrayItems: number;
     maxDims: number;
+    /** Total budget: bytes of the whole header, from the magic to the end of the last tensor info. */
+    maxHeaderBytes: number;
+    /** Total budget: metadata keys, tensor infos and array items together. */
+    maxTotalItems: number;
 }
 
+/**
+ * The largest real header we know, Gemma 4's vocabulary (llama.cpp's models/ggml-vocab-gemma-4.gguf), is 15.8 MB
+ * with 1.3 million items; the budgets leave about four and three times that. Within them the parsed header
+ * takes at most a few hundred megabytes of heap, however large the file.
+ */
 export const DEFAULT_GGUF_LIMITS: Readonly<GgufReadLimits> = {
     maxTensors: 1 << 20,
     maxKeys: 1 << 16,
     maxKeyLength: 1 << 16,
     maxStringLength: 64 << 20,
     maxArrayItems: 1 << 24,
-    maxDims: 4
+    maxDims: 4,
+    maxHeaderBytes: 64 << 20,
+    maxTotalItems: 4 << 20
 };
 
 const MAX_ARRAY_NESTING = 2;
-const WINDOW_BYTES = 1 << 20;
-const utf8 = new TextDecoder("utf-8", {fatal: true});
+/** The read window starts small (most headers are a few kilobytes) and doubles up to 1 MiB for vocabularies. */
+const FIRST_WINDOW_BYTES = 1 << 16;
+const MAX_WINDOW_BYTES = 1 << 20;
+/** Keeps a leading byte-order mark: it is part of the text (Gemma 4 has "\uFEFF//" beside "//" as another token). */
+const utf8 = new TextDecoder("utf-8", {fatal: true, ignoreBOM: true});
 
-/** Sequential reader over a ByteSource through a bounded window. */
+/** Sequential reader over a ByteSource through a bounded window, keeping the header's total budget. */
 class Cursor {
     private window: Uint8Array = new Uint8Array(0);
     private windowStart = 0;
     private view: DataView = new DataView(this.window.buffer);
+    private windowBytes = FIRST_WINDOW_BYTES;
     offset = 0;
+    /** Keys, tensor infos and array items counted so far (see GgufReadLimits.maxTotalItems). */
+    private items = 0;
 
-    constructor(private readonly source: ByteSource, private readonly path: string | undefined) {}
+    constructor(private readonly source: ByteSource, private readonly path: string | undefined, private readonly limits: GgufReadLimits) {}
 
     get remaining(): number {
         return this.source.size - this.offset;
     }
 
+    /** Header bytes the budget still allows from the current offset. */
+    private get budgetLeft(): number {
+        return Math.max(0, this.limits.maxHeaderBytes - this.offset);
+    }
+
     fail(code: ConstructorParameters<typeof GgufFormatError>[0], message: string, offset = this.offset): never {
         throw new GgufFormatError(code, message, offset, this.path);
+    }
+
+    /** Counts `n` more items against the total budget, before anything is allocated for them. */
+    spend(n: number, what: string, at = this.offset): void {
+        this.items += n;
+        if (this.items > this.limits.maxTotalItems) {
+            this.fail("over-budget", `${what} brings the header past ${this.limits.maxTotalItems} items (keys, tensors and array items together), ` +
+                `more than any real model has`, at);
+        }
     }
 
     /** Makes `length` bytes at the current offset available in the window; returns their position in it. */
@@ -88,9 +121,11 @@ class Cursor {
         if (length > this.remaining) {
             this.fail("truncated", `truncated at offset ${this.offset}: ${what} needs ${length} bytes, the file has ${this.remaining} left`);
         }
+        if (length > this.budgetLeft) this.overBudget(what);
         const end = this.offset + length;
         if (this.offset < this.windowStart || end > this.windowStart + this.window.byteLength) {
-            const size = Math.min(Math.max(length, WINDOW_BYTES), this.source.size - this.offset);
+            const size = Math.min(Math.max(length, this.windowBytes), this.source.size - this.offset);
+            this.windowBytes = Math.min(this.windowBytes * 2, MAX_WINDOW_BYTES);
             const bytes = this.source.read(this.offset, size);
             this.window = bytes;
             this.windowStart = this.offset;
@@ -125,7 +160,13 @@ class Cursor {
         if (value > BigInt(fits)) {
             this.fail("truncated", `truncated after offset ${at}: ${what} is ${value}, but the ${this.remaining} bytes left hold at most ${fits}`, at);
         }
+        if (value > BigInt(Math.floor(this.budgetLeft / minItemBytes))) this.overBudget(`${what} (${value})`, at);
         return Number(value);
+    }
+
+    private overBudget(what: string, at = this.offset): never {
+        return this.fail("over-budget", `${what} would take the header past ${this.limits.maxHeaderBytes} bytes, ` +
+            `more than any real model's`, at);
     }
 
     string(what: string, maxLength: number): string {
@@ -157,7 +198,7 @@ export function readGgufHeaderFromFile(path: string, limits: Partial<GgufReadLim
 
 export function readGgufHeader(source: ByteSource, path: string | undefined, partialLimits: Partial<GgufReadLimits> = {}): GgufHeader {
     const limits = {...DEFAULT_GGUF_LIMITS, ...partialLimits};
-    const cursor = new Cursor(source, path);
+    const cursor = new Cursor(source, path, limits);
 
     if (source.size < 4) cursor.fail("truncated", `truncated at offset 0: ${source.size} bytes is too short for a GGUF magic`);
     const magic = cursor.u32("magic");
@@ -172,6 +213,7 @@ export function readGgufHeader(source: ByteSource, path: string | undefined, par
     // A tensor info takes at least 8+4+4+8 bytes and a key/value at least 8+4+1: both counts are bounded by file size too.
     const tensorCount = cursor.count("tensor count", limits.maxTensors, 24);
     const keyCount = cursor.count("metadata key count", limits.maxKeys, 13);
+    cursor.spend(tensorCount + keyCount, `${tensorCount} tensors and ${keyCount} keys`, 8);
 
     const metadata = new Map<string, GgufMetadataEntry>();
     for (let i = 0; i < keyCount; i++) {
@@ -201,38 +243,50 @@ export function readGgufHeader(source: ByteSource, path: string | undefined, par
         const end = tensor.offset + tensor.byteSize;
         if (end > dataEnd) dataEnd = end;
     }
-    const expectedFileSize = dataEnd === undefined ? undefined : dataOffset + Number(dataEnd);
+    // Without tensors there is no data section to align to (llama.cpp's vocabulary-only files end at the header).
+    const expectedFileSize = tensors.length === 0 ? cursor.offset : dataEnd === undefined ? undefined : dataOffset + Number(dataEnd);
     return {version, metadata, tensors, alignment, dataOffset, expectedFileSize, fileSize: source.size};
 }
 
+/** Read once: the switch below runs for every value (under tsx each use of an imported enum is a getter call). */
+const Type = GgufValueType;
+
 function readValue(cursor: Cursor, type: number, key: string, limits: GgufReadLimits, depth: number, typeOffset: number): GgufValue {
     switch (type) {
-        case GgufValueType.Uint8: return cursor.u8(key);
-        case GgufValueType.Int8: return cursor.i8(key);
-        case GgufValueType.Uint16: return cursor.u16(key);
-        case GgufValueType.Int16: return cursor.i16(key);
-        case GgufValueType.Uint32: return cursor.u32(key);
-        case GgufValueType.Int32: return cursor.i32(key);
-        case GgufValueType.Float32: return cursor.f32(key);
-        case GgufValueType.Float64: return cursor.f64(key);
-        case GgufValueType.Uint64: return cursor.u64(key);
-        case GgufValueType.Int64: return cursor.i64(key);
-        case GgufValueType.Bool: {
+        case Type.Uint8: return cursor.u8(key);
+        case Type.Int8: return cursor.i8(key);
+        case Type.Uint16: return cursor.u16(key);
+        case Type.Int16: return cursor.i16(key);
+        case Type.Uint32: return cursor.u32(key);
+        case Type.Int32: return cursor.i32(key);
+        case Type.Float32: return cursor.f32(key);
+        case Type.Float64: return cursor.f64(key);
+        case Type.Uint64: return cursor.u64(key);
+        case Type.Int64: return cursor.i64(key);
+        case Type.Bool: {
             const at = cursor.offset;
             const byte = cursor.u8(key);
             if (byte > 1) cursor.fail("bad-value-type", `"${key}" is a bool holding ${byte}`, at);
             return byte === 1;
         }
-        case GgufValueType.String: return cursor.string(`value of "${key}"`, limits.maxStringLength);
-        case GgufValueType.Array: {
+        case Type.String: return cursor.string(`value of "${key}"`, limits.maxStringLength);
+        case Type.Array: {
             if (depth >= MAX_ARRAY_NESTING) cursor.fail("bad-value-type", `"${key}" nests arrays deeper than ${MAX_ARRAY_NESTING}`, typeOffset);
             const itemTypeOffset = cursor.offset;
             const itemType = cursor.u32(`item type of "${key}"`);
-            const itemSize = itemType === GgufValueType.String ? 8 : itemType === GgufValueType.Array ? 12 : GGUF_SCALAR_SIZE[itemType as GgufValueType];
+            const itemSize = itemType === Type.String ? 8 : itemType === Type.Array ? 12 : GGUF_SCALAR_SIZE[itemType as GgufValueType];
             if (itemSize === undefined) cursor.fail("bad-value-type", `"${key}" is an array of unknown value type ${itemType}`, itemTypeOffset);
+            const countOffset = cursor.offset;
             const length = cursor.count(`item count of "${key}"`, limits.maxArrayItems, itemSize);
+            cursor.spend(length, `the ${length} items of "${key}"`, countOffset);
             const items: GgufValue[] = new Array(length);
-            for (let i = 0; i < length; i++) items[i] = readValue(cursor, itemType, key, limits, depth + 1, itemTypeOffset);
+            if (itemType === Type.String) {
+                // The common case by far (vocabularies, merges), read without the per-value dispatch.
+                const what = `an item of "${key}"`;
+                for (let i = 0; i < length; i++) items[i] = cursor.string(what, limits.maxStringLength);
+            } else {
+                for (let i = 0; i < length; i++) items[i] = readValue(cursor, itemType, key, limits, depth + 1, itemTypeOffset);
+            }
             return {itemType, items};
         }
         default:

@@ -18,6 +18,9 @@ export interface TinyModelSpec {
     embeddingLengthOut?: number;
     /** Omit the vocabulary entirely. */
     noVocabulary?: boolean;
+    bosTokenId?: number;
+    /** attention.value_length, which shapes the KV cache. */
+    valueLength?: number;
 }
 
 export const gemmaTokens: readonly string[] = ["<pad>", "<eos>", "<bos>", ...Array.from({length: 61}, (_, i) => `tok${i}`)];
@@ -32,11 +35,14 @@ export function writeTinyModel(file: string, spec: TinyModelSpec = {}): string {
         .set("general.name", kv.str(spec.name ?? `tiny ${architecture}`))
         .set(`${architecture}.context_length`, kv.u32(spec.contextLength ?? 4096))
         .set(`${architecture}.embedding_length`, kv.u32(embedding))
-        .set(`${architecture}.block_count`, kv.u32(1));
+        // Two layers: llama.cpp asserts a Gemma 4 has at least two that keep their own KV cache.
+        .set(`${architecture}.block_count`, kv.u32(2));
     if (spec.embeddingLengthOut !== undefined) writer.set(`${architecture}.embedding_length_out`, kv.u32(spec.embeddingLengthOut));
     if (spec.noVocabulary !== true) {
         writer.set("tokenizer.ggml.model", kv.str("llama")).set("tokenizer.ggml.tokens", kv.strings(tokens));
     }
+    if (spec.bosTokenId !== undefined) writer.set("tokenizer.ggml.bos_token_id", kv.u32(spec.bosTokenId));
+    if (spec.valueLength !== undefined) writer.set(`${architecture}.attention.value_length`, kv.u32(spec.valueLength));
     writer.addTensor({name: "token_embd.weight", dims: [embedding, tokens.length], type: GgmlType.F32, data: () => filledF32(embedding * tokens.length, 0.25)});
     fs.mkdirSync(path.dirname(file), {recursive: true});
     writer.write(file);
