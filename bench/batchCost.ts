@@ -9,6 +9,7 @@ import type {BenchArgs} from "./run";
 import {loadNodeLlamaCpp} from "../src/runtime/host/engines/nodeLlamaCpp";
 import {readManifest} from "../scripts/testModels/generate";
 import {ensureTestModels, TEST_MODELS_DIR, type ModelName} from "../test/support/testModels";
+import {median} from "./stats";
 
 const BATCH_SIZES = [1, 5, 9, 17];
 const TARGETS: ModelName[] = ["llama-target", "gemma4-target"];
@@ -72,7 +73,3 @@ export default async function batchCostBenchmark(args: BenchArgs): Promise<Recor
     return result;
 }
 
-function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)];
-}

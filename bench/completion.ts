@@ -23,6 +23,7 @@ import {renderContext} from "../src/context/pack";
 import {RuntimeClient} from "../src/runtime/client";
 import type {GenerationResult, ModelInfo} from "../src/runtime/protocol";
 import {ensureTestModels, testModelPath} from "../test/support/testModels";
+import {mulberry32, shuffle, percentile, median, round} from "./stats";
 
 const ROOT = path.resolve(__dirname, "..");
 const KEY_MS = 60;
@@ -137,14 +138,14 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
 
     return {
         repo, files: indexed.files, prompt_style: backend.promptStyle(),
-        overhead_ms_p50: round(percentile(overheads, 0.5)), overhead_ms_p95: round(percentile(overheads, 0.95)),
-        first_ghost_ms_cold: round(median(cold)), first_ghost_ms_typing: round(median(typing)),
+        overhead_ms_p50: round(percentile(overheads, 0.5), 1), overhead_ms_p95: round(percentile(overheads, 0.95), 1),
+        first_ghost_ms_cold: round(median(cold), 1), first_ghost_ms_typing: round(median(typing), 1),
         typing_to_cold_ratio: round(median(typing) / Math.max(1, median(cold)), 3),
         replay_hunks: hunks.length,
         replay_keystrokes: replay.keystrokes,
         replay_requests_per_keystroke: round(requests / Math.max(1, replay.keystrokes), 3),
         replay_cancelled_share: round(cancelled / Math.max(1, requests), 3),
-        replay_ghost_ms_p50: round(percentile(replay.ghost, 0.5)), replay_ghost_ms_p95: round(percentile(replay.ghost, 0.95)),
+        replay_ghost_ms_p50: round(percentile(replay.ghost, 0.5), 1), replay_ghost_ms_p95: round(percentile(replay.ghost, 0.95), 1),
         replay_shown: replay.ghost.length,
         replay_kv_reuse_p50: round(percentile(reuse, 0.5), 3),
         ...predictive,
@@ -244,37 +245,3 @@ function sleep(ms: number): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function median(values: number[]): number {
-    return percentile(values, 0.5);
-}
-
-function percentile(values: number[], p: number): number {
-    if (values.length === 0) return 0;
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-}
-
-function round(value: number, digits = 1): number {
-    const f = 10 ** digits;
-    return Math.round(value * f) / f;
-}
-
-function mulberry32(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6D2B79F5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-
-function shuffle<T>(items: readonly T[], random: () => number): T[] {
-    const copy = [...items];
-    for (let i = copy.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [copy[i], copy[j]] = [copy[j], copy[i]];
-    }
-    return copy;
-}

@@ -9,6 +9,7 @@ import type {CompleteParams, GenerationResult, LoadParams} from "../src/runtime/
 import {createLlamaServerEngine, type LlamaServerEngine} from "../src/runtime/host/engines/llamaServer";
 import type {Engine} from "../src/runtime/host/engines/types";
 import {ensureTestModels, testModelPath} from "../test/support/testModels";
+import {round} from "./stats";
 
 export interface MtpMeasurement {
     /** MTP tokens/s over plain tokens/s, the server's decode timings summed over all prompts. */
@@ -156,10 +157,6 @@ function completionPrompts(maxTokens: number): CompleteParams[] {
         }
     }
     return prompts;
-}
-
-function round(value: number): number {
-    return Math.round(value * 1000) / 1000;
 }
 
 export default async function mtpBenchmark(args: BenchArgs): Promise<Record<string, unknown>> {

@@ -14,6 +14,7 @@ import {ContextEngine} from "../src/context/engine";
 import {isKeyword} from "../src/context/identifiers";
 import {qualifierChain} from "../src/context/retrievePredicted";
 import type {Definition, IndexedFile, PackResult} from "../src/context/types";
+import {mulberry32, shuffle, percentile, round} from "./stats";
 
 const farLines = 100;
 
@@ -170,33 +171,3 @@ function lineOf(starts: readonly number[], offset: number): number {
     return low;
 }
 
-function mulberry32(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6D2B79F5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-
-function shuffle<T extends {path: string}>(items: readonly T[], random: () => number): T[] {
-    const copy = [...items].sort((a, b) => a.path.localeCompare(b.path));
-    for (let i = copy.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [copy[i], copy[j]] = [copy[j], copy[i]];
-    }
-    return copy;
-}
-
-function percentile(values: number[], p: number): number {
-    if (values.length === 0) return 0;
-    const sorted = [...values].sort((a, b) => a - b);
-    return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-}
-
-function round(value: number, digits: number): number {
-    const f = 10 ** digits;
-    return Math.round(value * f) / f;
-}

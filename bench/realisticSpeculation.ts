@@ -16,6 +16,7 @@ import {CORPUS_FILES} from "../scripts/testModels/corpus";
 import {REPO_ROOT} from "../scripts/testModels/generate";
 import {ensureRealisticModels, fixedDraftAcceptance, RECITAL_LENGTH, type RealisticModels} from "./realisticModels";
 import {measureMtp} from "./mtp";
+import {median, round} from "./stats";
 
 export interface RealisticSpeculation {
     /** Draft-model tokens/s over plain tokens/s, embedded engine (median over repetitions of each one's ratio). */
@@ -166,16 +167,6 @@ async function measured(engine: Engine, params: CompleteParams): Promise<{result
     const result = await complete(engine, params);
     const used = process.cpuUsage(before);
     return {result, cpuMs: (used.user + used.system) / 1000};
-}
-
-function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function round(value: number): number {
-    return Math.round(value * 1000) / 1000;
 }
 
 function pct(value: number): string {

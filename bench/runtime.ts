@@ -17,6 +17,7 @@ import {ensureTestModels, testModelPath} from "../test/support/testModels";
 import {measureMtp} from "./mtp";
 import {measureRealisticSpeculation} from "./realisticSpeculation";
 import {measureScheduling} from "./scheduling";
+import {median, round} from "./stats";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const log = (level: string, message: string) => { if (level !== "info") console.error(`  [${level}] ${message}`); };
@@ -227,18 +228,8 @@ function finishRun(run: RunAccumulator): SpeedRun {
     return {tps: run.tps, drafted: run.drafted, accepted: run.accepted, texts: run.texts};
 }
 
-function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 function sum(values: number[]): number {
     return values.reduce((a, b) => a + b, 0);
-}
-
-function round(value: number): number {
-    return Math.round(value * 1000) / 1000;
 }
 
 function pct(value: number): string {

@@ -14,6 +14,7 @@ import type {CompleteParams, LoadParams} from "../src/runtime/protocol";
 import {RuntimeClient} from "../src/runtime/client";
 import {silentLogger} from "../src/log";
 import {ensureTestModels, testModelPath} from "../test/support/testModels";
+import {median, round} from "./stats";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const HOST_PATH = path.join(ROOT, "dist/runtime-host.mjs");
@@ -174,12 +175,3 @@ function delay(ms: number): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function round(value: number): number {
-    return Math.round(value * 1000) / 1000;
-}

@@ -78,7 +78,7 @@ export interface CompleterCounters {
 }
 
 /** Why a generation stopped early: the user moved on, or the answer was complete enough. */
-type StopReason = "cancel" | "deadline" | "block";
+type StopReason = "cancel" | "deadline" | "block" | "line";
 
 interface Running extends Inflight {
     style: PromptStyle;
@@ -92,6 +92,7 @@ export class Completer {
     readonly counters: CompleterCounters = {provided: 0, requests: 0, cancelled: 0, cacheHits: 0, reused: 0, prefetched: 0};
     private readonly debouncer: AdaptiveDebouncer;
     private readonly cache = new CompletionCache();
+    private cachedStyle: PromptStyle | undefined;
     private inflight: Running | undefined;
 
     constructor(private readonly backend: CompletionBackend, private options: CompleterOptions) {
@@ -101,6 +102,8 @@ export class Completer {
     configure(options: CompleterOptions): void {
         this.options = options;
         this.debouncer.setBounds(options.debounce);
+        // Other settings (length, window, deadlines) give other suggestions: what is cached no longer holds.
+        this.cache.clear();
     }
 
     /**
@@ -114,6 +117,8 @@ export class Completer {
         if (!trigger.explicit) this.tracker.keystroke(trigger.at);
         const style = this.backend.promptStyle();
         if (style === undefined) return undefined;
+        // A suggestion from one prompt style is not what the other would show (the setting, or another model).
+        if (style !== this.cachedStyle) { this.cache.clear(); this.cachedStyle = style; }
         const prefix = doc.text.slice(0, doc.offset);
         const suffix = doc.text.slice(doc.offset);
 
@@ -126,9 +131,11 @@ export class Completer {
             if (typed !== undefined) {
                 this.counters.reused++;
                 const raw = await untilAborted(running.result, signal);
-                if (raw === undefined) return undefined;
-                const shown = this.finish(raw, running, doc.text.slice(0, doc.offset - typed.length), suffix, doc);
-                return shown !== undefined && shown.startsWith(typed) && shown.length > typed.length ? shown.slice(typed.length) : undefined;
+                if (signal.aborted) return undefined;
+                const shown = raw === undefined ? undefined : this.finish(raw, running, doc.text.slice(0, doc.offset - typed.length), suffix, doc);
+                if (shown !== undefined && shown.startsWith(typed) && shown.length > typed.length) return shown.slice(typed.length);
+                // Typed while nothing had streamed yet, and the answer went another way (or none came): ask for
+                // where the cursor is now, or the user sees nothing until the next keystroke.
             }
             this.cancelInflight();
         }
@@ -198,13 +205,20 @@ export class Completer {
         const instruct = style === "instruct"
             ? buildInstructPrompt({languageId: doc.languageId, path: doc.displayPath, context, prefix: window.prefix, suffix: window.suffix})
             : undefined;
-        const stops = [...(instruct ? instructStops : []), ...(entry.multiline ? [] : ["\n"])];
+        // A single line ends at its newline, but not at a newline the answer starts with: at the end of a line the
+        // model often breaks first and writes the line below, which post-processing keeps. So the stop is ours,
+        // not the runtime's (which would end such an answer empty).
+        const stops = instruct ? [...instructStops] : [];
+        const breakFirstUseless = lineAfterCursor(doc).trim() !== "";
         this.options.onPhase?.("prompt", performance.now() - promptStarted);
 
-        // Shown as soon as the answer is complete, or at the soft deadline if what streamed is worth showing.
+        // Shown as soon as the answer is complete, or at the soft deadline if what streamed is worth showing, or,
+        // when nothing was by then (a prompt slower than the deadline), as soon as something is.
         let showEarly!: (text: string | undefined) => void;
         const firstShown = new Promise<string | undefined>((resolve) => { showEarly = resolve; });
-        const soft = setTimeout(() => { if (worthShowing(entry.streamed, entry.multiline)) showEarly(entry.streamed); }, this.options.softDeadlineMs);
+        let softPassed = false;
+        const showIfWorth = () => { if (worthShowing(entry.streamed, entry.multiline)) showEarly(entry.streamed); };
+        const soft = setTimeout(() => { softPassed = true; showIfWorth(); }, this.options.softDeadlineMs);
         // The hard deadline bounds generating, not reading the prompt: a prompt read to its end stays in the
         // runtime's KV cache, and the next keystroke's request starts from it.
         let hard: NodeJS.Timeout | undefined;
@@ -217,13 +231,15 @@ export class Completer {
                     entry.streamed += text;
                     // A multi-line answer that has left its block needs nothing more from the model.
                     if (entry.multiline && this.leftBlock(entry, doc)) stop("block");
+                    else if (!entry.multiline && singleLineEnded(entry.streamed, breakFirstUseless)) stop("line");
+                    else if (softPassed) showIfWorth();
                 }
             }
         ).then(
             (text) => text,
             (error: unknown) => {
                 // Stopped because the answer was complete enough: what streamed is the answer.
-                if (reason === "deadline" || reason === "block") return entry.streamed;
+                if (reason === "deadline" || reason === "block" || reason === "line") return entry.streamed;
                 if (controller.signal.aborted) return undefined;
                 throw error;
             }
@@ -287,4 +303,15 @@ function untilAborted<T>(promise: Promise<T | undefined>, signal: AbortSignal): 
         promise.then((value) => { signal.removeEventListener("abort", onAbort); resolve(signal.aborted ? undefined : value); },
             () => { signal.removeEventListener("abort", onAbort); resolve(undefined); });
     });
+}
+
+function lineAfterCursor(doc: CompletionDocument): string {
+    const end = doc.text.indexOf("\n", doc.offset);
+    return doc.text.slice(doc.offset, end < 0 ? undefined : end);
+}
+
+/** Whether a single-line answer has its line: a newline after text, or any newline when one first is useless. */
+export function singleLineEnded(streamed: string, breakFirstUseless: boolean): boolean {
+    if (breakFirstUseless) return streamed.includes("\n");
+    return /\S[^\n]*\n/.test(streamed);
 }

@@ -4,8 +4,9 @@ import type {DrafterKind, GenerationStats} from "../runtime/protocol";
 
 export interface CompletionSpeed {
     drafter: DrafterKind;
-    /** The latest generation's decode speed. */
-    tokensPerSecond: number;
+    /** The latest decode speed worth showing: of the last generation with at least two tokens (one token has no
+     *  decode interval, and its rate reads as 0 tok/s); undefined when none had. */
+    tokensPerSecond: number | undefined;
     /** The latest generation's time to its first token. */
     timeToFirstTokenMs: number;
     /** Summed over the window, for the drafter above. */
@@ -36,9 +37,14 @@ export class RecentGenerations {
         const last = this.window[this.window.length - 1];
         if (last === undefined) return undefined;
         let draftedTokens = 0, acceptedTokens = 0;
-        for (const stats of this.window) { draftedTokens += stats.draftedTokens; acceptedTokens += stats.acceptedTokens; }
+        let tokensPerSecond: number | undefined;
+        for (const stats of this.window) {
+            draftedTokens += stats.draftedTokens;
+            acceptedTokens += stats.acceptedTokens;
+            if (stats.generatedTokens >= 2 && stats.tokensPerSecond > 0) tokensPerSecond = stats.tokensPerSecond;
+        }
         return {
-            drafter: last.drafter, tokensPerSecond: last.tokensPerSecond, timeToFirstTokenMs: last.timeToFirstTokenMs,
+            drafter: last.drafter, tokensPerSecond, timeToFirstTokenMs: last.timeToFirstTokenMs,
             draftedTokens, acceptedTokens, generations: this.window.length
         };
     }

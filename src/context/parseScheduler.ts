@@ -1,9 +1,9 @@
-// Hands out the parse jobs of one bulk index run to the indexing thread and the parse helpers. What a small
-// run costs most is compiling grammars: each thread compiles every grammar it parses with (a symbol query over
-// a large grammar alone takes up to a quarter second: C++), and nothing compiled crosses threads. So work
-// goes out by language: a thread keeps to the grammars it has; when it runs out, it starts the costliest
-// grammar no thread has started, so that grammars compile on one thread while the others parse; then plain
-// text; and it compiles a grammar another thread has only while enough of that language is left to repay
+// Hands out the parse jobs of one bulk index run to the indexing thread and the parse helpers. Each thread
+// compiles the symbol query of every grammar it parses with (up to a quarter second for a large grammar: C++),
+// since a query lives in its thread's tree-sitter memory; V8 shares only the compiled wasm code between
+// threads. So work goes out by language: a thread keeps to the grammars it has; when it runs out, it starts
+// the costliest grammar no thread has started, so that grammars compile on one thread while the others parse;
+// then plain text; and it compiles a grammar another thread has only while enough of that language is left to repay
 // compiling it twice (a large repository keeps every thread busy). Results are delivered in job order,
 // whichever thread finished first, so the index is built in the same order as by one thread.
 import type {FileJob, FileJobResult} from "./fileJob";

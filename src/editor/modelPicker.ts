@@ -13,6 +13,7 @@ import {downloadModelFiles, planBytes, type DownloadPlan, type DownloadResult} f
 import {defaultDownloadDirectory, defaultSearchRoots} from "../runtime/models/searchRoots";
 import {readConfig, saveModelSelection, type ModelSelection} from "./settings";
 import {buildDrafterChoices, buildModelChoices, formatBytes, formatProgress, type DrafterChoice, type ModelChoice} from "../runtime/models/modelChoices";
+import {settingPathProblems} from "../runtime/models/settingPaths";
 
 export interface ModelPickerOptions {
     log: Logger;
@@ -29,6 +30,15 @@ export function registerModelPicker(options: ModelPickerOptions): vscode.Disposa
 /** Runs the whole flow; resolves to what was saved, or undefined when the user stopped or something failed. */
 export async function selectModel(options: ModelPickerOptions): Promise<ModelSelection | undefined> {
     const config = readConfig();
+    // A relative download folder would resolve against the process's folder, often the opened workspace.
+    const downloadProblem = settingPathProblems(config).find((problem) => problem.startsWith("hearth.model.downloadDirectory"));
+    if (downloadProblem !== undefined) {
+        options.log.warn(downloadProblem);
+        void vscode.window.showErrorMessage(`Hearth: ${downloadProblem}`, "Open Settings").then((choice) => {
+            if (choice) void vscode.commands.executeCommand("workbench.action.openSettings", "hearth.model.downloadDirectory");
+        });
+        return undefined;
+    }
     const homeDir = os.homedir();
     const downloadDirectory = defaultDownloadDirectory(config.model.downloadDirectory, homeDir);
     const memory = await machineMemory(options);

@@ -39,6 +39,8 @@ export class RuntimeStatusBar implements vscode.Disposable {
     /** Re-renders when the snooze's minutes left change. */
     private minuteTimer: NodeJS.Timeout | undefined;
     private shown: StatusView | undefined;
+    /** The token tax line (editor/tokenTaxService.ts), shown under the tooltip. */
+    private usage: string | undefined;
 
     constructor() {
         this.item.name = "Hearth";
@@ -50,6 +52,7 @@ export class RuntimeStatusBar implements vscode.Disposable {
             vscode.workspace.onDidOpenTextDocument((document) => {
                 if (document === vscode.window.activeTextEditor?.document) this.setActiveLanguage(languageOf(vscode.window.activeTextEditor));
             }),
+            vscode.workspace.onDidGrantWorkspaceTrust(() => this.render()),
             vscode.workspace.onDidChangeConfiguration((event) => {
                 if (!event.affectsConfiguration("hearth.completion.enable")) return;
                 this.config = readConfig();
@@ -144,6 +147,13 @@ export class RuntimeStatusBar implements vscode.Disposable {
         this.render();
     }
 
+    /** The token tax's summary line, or undefined to show none. */
+    setUsage(text: string | undefined): void {
+        if (text === this.usage) return;
+        this.usage = text;
+        this.render();
+    }
+
     /** The facts the item shows, for the menu. */
     facts(): {runtime: RuntimeFacts, completions: CompletionFacts} {
         const language = this.languageId;
@@ -175,7 +185,9 @@ export class RuntimeStatusBar implements vscode.Disposable {
         const {runtime, completions} = this.facts();
         const now = Date.now();
         this.followMinutes(runtime.phase === "ready" && completionState(completions, now) === "snoozed" ? completions.snoozedUntil! - now : undefined);
-        const view = statusView(runtime, completions, now);
+        // In Restricted Mode the trust item speaks for Hearth: a second item saying "no model" would only confuse.
+        const shownView = vscode.workspace.isTrusted ? statusView(runtime, completions, now) : undefined;
+        const view = shownView && this.usage !== undefined ? {...shownView, tooltip: `${shownView.tooltip}\n\n---\n\n${this.usage}`} : shownView;
         if (view === undefined) {
             this.shown = undefined;
             this.item.hide();

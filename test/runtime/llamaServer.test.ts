@@ -331,6 +331,22 @@ describe("llama-server engine", function () {
         assert.ok(await waitUntil(() => guardProcesses().length === before.length, 5000), `left behind: ${guardProcesses().join(", ")}`);
     });
 
+    it("ends a start at once when its load is cancelled, leaving no process behind", async function () {
+        const before = guardProcesses();
+        const binary = findLlamaServerBinary();
+        assert.ok(binary.found);
+        const controller = new AbortController();
+        const started = Date.now();
+        const starting = LlamaServerProcess.start({binary: binary.path, log, signal: controller.signal,
+            args: ["--model", testModelPath("gemma4-target"), "--ctx-size", "512", "--threads", "1", "--no-webui", "--offline"]});
+        // start() spawns before its first await: the server is running (loading its model) here.
+        assert.ok(guardProcesses().length > before.length, "the server was not spawned");
+        controller.abort();
+        await assert.rejects(starting, (error: unknown) => error instanceof RuntimeError && error.code === "cancelled");
+        assert.ok(await waitUntil(() => guardProcesses().length === before.length, 5000), `left behind: ${guardProcesses().join(", ")}`);
+        console.log(`      cancelled ${Date.now() - started} ms after the start was asked for`);
+    });
+
     it("refuses a drafter the server cannot run, or runs plain under auto", async function () {
         // llama-draft has another vocabulary than the gemma4 target (validate.ts would refuse the pair): llama-server
         // quietly goes on without it, and only /slots tells.

@@ -51,6 +51,14 @@ function delay(ms: number): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await delay(5);
+    }
+}
+
 describe("loads in a row (runtime process)", function () {
     const clients: RuntimeClient[] = [];
     let scratch: string;
@@ -148,7 +156,9 @@ describe("loads in a row (runtime process)", function () {
     it("ends the losing llama-server: one server child after two llama-server loads in a row, none after an embedded load", async function () {
         const runtime = await client();
         const first = runtime.load({...embedded("gemma4-target"), engine: "llamaServer"});
-        await delay(300);
+        // Supersede the first load once its server runs but before it answers: a fixed delay lost
+        // that race on a fast machine, where the server was ready within 300 ms.
+        await waitFor(() => llamaServerChildren(runtime.pid!).length === 1, "the first llama-server child");
         const second = runtime.load({...embedded("llama-target"), engine: "llamaServer"});
         await assert.rejects(first, isCancelled);
         const info = await second;

@@ -348,7 +348,9 @@ describe("GGUF writer and reader", () => {
             /tensor "blk.1.attn_norm.weight" is a vector of type F16/);
         assert.match(abort((w) => w.set("gemma4.attention.layer_norm_rms_epsilon", kv.f32(Number.NaN)), "abort-eps.gguf") ?? "", /epsilon" is NaN/);
         assert.match(abort((w) => w.set("gemma4.attention.key_length", kv.u32(4)).set("gemma4.rope.dimension_count", kv.u32(3)), "abort-rope-odd.gguf") ?? "",
-            /"gemma4.rope.dimension_count" is 3, an odd number/);
+            /"gemma4.rope.dimension_count" is 3; RoPE needs pairs/);
+        assert.match(abort((w) => w.set("gemma4.attention.key_length", kv.u32(4)).set("gemma4.rope.dimension_count", kv.u32(0)), "abort-rope-none.gguf") ?? "",
+            /"gemma4.rope.dimension_count" is 0; RoPE needs pairs/);
         // Recurrent models have no attention heads at all.
         assert.equal(modelFactsFromHeader(readGgufHeaderFromFile(writeSample("mamba.gguf", sampleWriter({architecture: "mamba"}).set("mamba.attention.head_count", kv.u32(0))))).nativeAbort, undefined);
     });

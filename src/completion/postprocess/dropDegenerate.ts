@@ -9,6 +9,9 @@ const LINE_REPEATS = 3;
 const BLOCK_REPEATS = 2;
 /** A short unit (2–10 characters) repeated at least this often at the end of the text is a loop. */
 const UNIT_REPEATS = 8;
+/** A longer unit (a call, an argument with its separator: up to 40 characters) needs fewer copies to be one. */
+const LONG_UNIT_CHARS = 40;
+const LONG_UNIT_REPEATS = 4;
 
 export const dropDegenerate: Step = {
     name: "dropDegenerate",
@@ -59,14 +62,15 @@ function isStructural(line: string): boolean {
 }
 
 function trimRepeatedUnit(text: string): string {
-    for (let unit = 2; unit <= 10; unit++) {
-        if (text.length < unit * UNIT_REPEATS) break;
+    for (let unit = 2; unit <= LONG_UNIT_CHARS; unit++) {
+        const repeats = unit <= 10 ? UNIT_REPEATS : LONG_UNIT_REPEATS;
+        if (text.length < unit * repeats) continue;
         const tail = text.slice(text.length - unit);
         // A run of one character (`-----` rules, `=====` underlines) is layout, not a loop.
         if (tail.trim() === "" || new Set(tail).size === 1) continue;
         let copies = 1;
         while (text.length >= unit * (copies + 1) && text.slice(text.length - unit * (copies + 1), text.length - unit * copies) === tail) copies++;
-        if (copies >= UNIT_REPEATS) return text.slice(0, text.length - unit * (copies - 1));
+        if (copies >= repeats) return text.slice(0, text.length - unit * (copies - 1));
     }
     return text;
 }

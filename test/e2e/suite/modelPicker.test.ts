@@ -16,4 +16,17 @@ describe("model picker", () => {
         assert.equal(result, undefined);
         assert.deepEqual({path: hearth().get("model.path"), id: hearth().get("model.id"), drafter: hearth().get("drafter.path"), mode: hearth().get("drafter.mode")}, before);
     });
+
+    it("refuses a relative download folder, which would resolve inside whatever folder is open", async () => {
+        const hearth = () => vscode.workspace.getConfiguration("hearth");
+        await hearth().update("model.downloadDirectory", "models", vscode.ConfigurationTarget.Global);
+        try {
+            // No list opens: the command ends on its own, with nothing chosen.
+            const result = await Promise.race([vscode.commands.executeCommand<unknown>("hearth.selectModel"),
+                new Promise((_, reject) => setTimeout(() => reject(new Error("the picker opened with a relative download folder")), 10000))]);
+            assert.equal(result, undefined);
+        } finally {
+            await hearth().update("model.downloadDirectory", undefined, vscode.ConfigurationTarget.Global);
+        }
+    });
 });

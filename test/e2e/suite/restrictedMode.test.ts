@@ -68,6 +68,7 @@ describe("Restricted Mode: a hostile workspace", function () {
         assert.match(api.trust.status!.tooltip, /needs a trusted workspace to run its model/);
         assert.match(api.trust.status!.tooltip, /no program/);
         assert.match(api.trust.status!.tooltip, /nothing to any endpoint/);
+        assert.equal(api.runtime.statusBar.status, undefined, "a second Hearth item in the status bar while untrusted");
         const message = await vscode.commands.executeCommand<string>("hearth.explainSelection");
         assert.match(message, /not available yet/);
         const shot = await askHarness<string>("screenshot", {name: "restricted-mode"});
@@ -102,9 +103,10 @@ describe("Restricted Mode: a hostile workspace", function () {
         assert.deepEqual(await received(team), [], "no endpoint is used in Restricted Mode, not even the user's");
         // No inline completion either: typing in a file of the workspace asks the Completer nothing, shows no ghost text.
         const folder = vscode.workspace.workspaceFolders![0].uri;
-        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, "src/app.ts")), {preview: false});
+        const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, "src/app.ts")), {preview: false});
         await vscode.commands.executeCommand("workbench.action.focusActiveEditorGroup");
         await askHarness("type", {text: "\nexport const answer = ", delayMs: 50});
+        await waitUntil("the keystrokes to reach the editor", () => editor.document.getText().includes("export const answer = "), undefined, 15_000);
         await vscode.commands.executeCommand("editor.action.inlineSuggest.trigger");
         await new Promise((resolve) => setTimeout(resolve, 2000));
         assert.equal(api.completions.completer.counters.provided, 0, "the Completer was asked for a suggestion in Restricted Mode");
@@ -116,6 +118,7 @@ describe("Restricted Mode: a hostile workspace", function () {
         await vscode.commands.executeCommand("workbench.trust.manage");
         await askHarness("trustWorkspace");
         await waitUntil("the workspace to be trusted", () => vscode.workspace.isTrusted, vscode.workspace.onDidGrantWorkspaceTrust, 30_000);
+        await waitUntil("Hearth's runtime item to show once trusted", () => api.runtime.statusBar.status !== undefined, undefined, 30_000);
         assert.equal(api.trust.status, undefined);
         // The user's endpoint (engine openaiCompatible, set above) loads now that the folder is trusted.
         await waitUntil("a load from the user's endpoint, or the workspace's program or endpoint being used",

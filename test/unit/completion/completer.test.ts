@@ -57,11 +57,36 @@ describe("completer", () => {
         const backend = new ScriptedBackend(() => ["items", ".length;", "\nconsole.log(1);"]);
         const completer = new Completer(backend, options);
         assert.equal(await completer.provide(doc("const n = █\n"), trigger(), live()), "items.length;");
-        assert.deepEqual(backend.requests[0].request.stop, ["\n"]);
+        // The line's end is the Completer's stop (an answer may start with a newline), not the runtime's.
+        assert.deepEqual(backend.requests[0].request.stop, []);
+        assert.equal(backend.requests[0].aborted, true, "the model went on after the line ended");
         assert.equal(await completer.provide(doc("const n = █\n"), trigger(), live()), "items.length;");
         assert.equal(await completer.provide(doc("const n = ite█\n"), trigger(), live()), "ms.length;");
         assert.equal(backend.requests.length, 1);
         assert.equal(completer.counters.cacheHits, 2);
+    });
+
+    it("asks again after the prompt style or the settings change, rather than showing the old style's answer", async () => {
+        const backend = new ScriptedBackend((r) => [r.instruct ? "instructed;" : "filled;"]);
+        const completer = new Completer(backend, options);
+        assert.equal(await completer.provide(doc("const n = █\n"), trigger(), live()), "filled;");
+        backend.style = "instruct";
+        assert.equal(await completer.provide(doc("const n = █\n"), trigger(), live()), "instructed;");
+        completer.configure({...options, maxTokens: 32});
+        assert.equal(await completer.provide(doc("const n = █\n"), trigger(), live()), "instructed;");
+        assert.equal(backend.requests.length, 3);
+        assert.equal(completer.counters.cacheHits, 0);
+    });
+
+    it("keeps a single line the model starts with a newline, at the end of a line; stops at once where text follows", async () => {
+        const backend = new ScriptedBackend(() => ["\n", "    return total;", "\n}", "\nmore();"]);
+        const completer = new Completer(backend, options);
+        const shown = await completer.provide(doc("function sum() {\n    let total = 0;█\n}\n"), trigger(), live());
+        assert.equal(shown?.trim(), "return total;");
+        assert.ok(shown?.startsWith("\n"), JSON.stringify(shown));
+        const streamed = new ScriptedBackend(() => ["\n", "    return total;", "\n}"]);
+        assert.equal(await new Completer(streamed, options).provide(doc("const n = █ + 1;\n"), trigger(), live()), undefined);
+        assert.equal(streamed.requests[0].aborted, true, "a break before text that follows the cursor is no suggestion: the model should stop");
     });
 
     it("cancels a superseded request through to the model at once", async () => {
@@ -95,6 +120,23 @@ describe("completer", () => {
         assert.equal(completer.counters.reused, 1);
     });
 
+    it("asks again when keystrokes made while nothing had streamed yet do not fit the answer", async () => {
+        // A slow prompt: the whole word is typed before the first chunk, so every keystroke waits on that request.
+        const backend = new ScriptedBackend((r) => r.prefix.endsWith("trim") ? ["Start", "();"] : ["items", ";"]);
+        backend.gapMs = 40;
+        const completer = new Completer(backend, options);
+        const token = new AbortController();
+        const first = completer.provide(doc("x = █\n"), trigger(), token.signal);
+        await new Promise((r) => setTimeout(r, 5));
+        token.abort();
+        const second = await completer.provide(doc("x = trim█\n"), trigger(), live());
+        assert.equal(await first, undefined);
+        assert.equal(second, "Start();");
+        assert.equal(completer.counters.reused, 1);
+        assert.equal(backend.requests.length, 2);
+        assert.ok(backend.requests[1].request.prefix.endsWith("x = trim"));
+    });
+
     it("stops a multi-line answer once it leaves its block", async () => {
         const backend = new ScriptedBackend(() => ["\n    return a + b;", "\n}", "\n\nfunction next() {", "\n    return 0;", "\n}\n"]);
         backend.shapeAt = "multiline";
@@ -115,6 +157,17 @@ describe("completer", () => {
         assert.ok(shown.split("\n").length < 10, "shown before the answer was done");
         await new Promise((r) => setTimeout(r, 200));
         assert.equal(backend.requests[0].aborted, true, "the hard deadline stopped the model");
+    });
+
+    it("shows the first text worth showing when nothing had streamed by the soft deadline", async () => {
+        // The prompt outlasts the soft deadline; then a long single-line answer streams.
+        const backend = new ScriptedBackend(() => ["com", "pute", ...Array.from({length: 40}, (_, i) => `, v${i}`)]);
+        backend.gapMs = 40;
+        const completer = new Completer(backend, {...options, softDeadlineMs: 10, hardDeadlineMs: 10_000});
+        const shown = await completer.provide(doc("y = █\n"), trigger(), live());
+        assert.ok(shown !== undefined && shown.startsWith("com") && shown.length < 20, `shown early: ${shown}`);
+        assert.equal(backend.requests[0].aborted, false, "the model goes on");
+        completer.dispose();
     });
 
     it("uses the instruct prompt and parser for models without FIM", async () => {

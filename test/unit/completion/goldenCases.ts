@@ -52,7 +52,11 @@ export const goldenCases: Record<string, GoldenCase[]> = {
         {name: "py: two identical lines are legitimate", languageId: "python", doc: "█\n", multiline: true,
             input: "a.append(1)\na.append(1)\nreturn a", expected: "a.append(1)\na.append(1)\nreturn a"},
         {name: "go: a short zero array survives", languageId: "go", doc: "var m = █\n", multiline: false,
-            input: "[4]int{0, 0, 0, 0}", expected: "[4]int{0, 0, 0, 0}"}
+            input: "[4]int{0, 0, 0, 0}", expected: "[4]int{0, 0, 0, 0}"},
+        {name: "ts: a long call repeated to the budget keeps one copy", languageId: "typescript", doc: "const parts = [█\n", multiline: false,
+            input: "split(line), trimmed(value), trimmed(value), trimmed(value), trimmed(value), ", expected: "split(line), trimmed(value), "},
+        {name: "py: three copies of a long argument are legitimate", languageId: "python", doc: "total = █\n", multiline: false,
+            input: "add(price_a), add(price_a), add(price_a)", expected: "add(price_a), add(price_a), add(price_a)"}
     ],
     limitToBlock: [
         {name: "py: stops before the next top-level def", languageId: "python", doc: "def area(r):\n    █\n", multiline: true,

@@ -85,6 +85,15 @@ describe("completion status model", () => {
         assert.equal(view({phase: "ready", model: {...model, drafter: "none"}}, {...on, speed: plain.speed()}).text, "$(flame) gemma-4-E2B-it-Q4_K_M · 20 tok/s");
     });
 
+    it("never shows 0 tok/s after a one-token suggestion: it keeps the last rate that was measured", () => {
+        const recent = new RecentGenerations();
+        recent.add(stats({drafter: "none", draftedTokens: 0, acceptedTokens: 0, generatedTokens: 1, tokensPerSecond: 0}));
+        assert.equal(view({phase: "ready", model: {...model, drafter: "none"}}, {...on, latencyMs: 90, speed: recent.speed()}).text, "$(flame) gemma-4-E2B-it-Q4_K_M · 90 ms");
+        recent.add(stats({drafter: "none", draftedTokens: 0, acceptedTokens: 0, generatedTokens: 9, tokensPerSecond: 31}));
+        recent.add(stats({drafter: "none", draftedTokens: 0, acceptedTokens: 0, generatedTokens: 1, tokensPerSecond: 0}));
+        assert.equal(view({phase: "ready", model: {...model, drafter: "none"}}, {...on, latencyMs: 90, speed: recent.speed()}).text, "$(flame) gemma-4-E2B-it-Q4_K_M · 90 ms · 31 tok/s");
+    });
+
     it("spins while a suggestion is generated, keeping the figures", () => {
         const shown = view(ready, {...on, generating: true, latencyMs: 90});
         assert.equal(shown.text, "$(sync~spin) gemma-4-E2B-it-Q4_K_M · 90 ms");

@@ -61,4 +61,23 @@ describe("trust/endpoint engine", () => {
             }
         }
     });
+
+    it("never follows a redirect: the key and the request stay with the endpoint the user named", async () => {
+        const elsewhere: string[] = [];
+        const target = http.createServer((request, response) => { elsewhere.push(`${request.url} ${request.headers.authorization ?? ""}`); response.end("{}"); });
+        await new Promise<void>((resolve) => target.listen(0, "127.0.0.1", resolve));
+        const redirector = http.createServer((request, response) => {
+            response.statusCode = 307;
+            response.setHeader("location", `http://127.0.0.1:${(target.address() as AddressInfo).port}${request.url}`);
+            response.end();
+        });
+        await new Promise<void>((resolve) => redirector.listen(0, "127.0.0.1", resolve));
+        try {
+            await assert.rejects(createOpenAiCompatibleEngine(params(`http://127.0.0.1:${(redirector.address() as AddressInfo).port}/v1`, "k-secret"), log),
+                (error: unknown) => error instanceof RuntimeError && /redirect/i.test(error.message));
+            assert.deepEqual(elsewhere, []);
+        } finally {
+            await Promise.all([target, redirector].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+        }
+    });
 });

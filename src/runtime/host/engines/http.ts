@@ -109,7 +109,8 @@ export class HttpClient {
         if (signal?.aborted) controller.abort();
         let response: Response;
         try {
-            const init = {method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: controller.signal};
+            // A redirect would carry the API key and the code to wherever the endpoint points it: never follow one.
+            const init = {method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: controller.signal, redirect: "error" as const};
             response = await fetch(url, init).catch(async (error: unknown) => {
                 // A kept-alive connection the server closed just as we reused it: nothing reached the server,
                 // so sending once more on a fresh connection is safe.
@@ -138,6 +139,8 @@ function isStaleConnection(error: unknown): boolean {
 export function describeFetchError(error: unknown): string {
     const cause = (error as {cause?: {code?: string, message?: string}}).cause;
     if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ""}`;
+    // A refused redirect says so only in its cause.
+    if (cause?.message) return cause.message;
     return error instanceof Error ? error.message : String(error);
 }
 

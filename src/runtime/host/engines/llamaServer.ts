@@ -39,8 +39,8 @@ export async function createLlamaServerEngine(
     const drafter = serverDrafter(params, checked);
     const args = serverArgs(params, facts, drafter);
     signal?.throwIfAborted();
-    // A load cancelled while the server starts stops it below, once started (the host waits for that).
-    const server = await LlamaServerProcess.start({binary: binary.path, args, log});
+    // A load cancelled while the server starts kills it there and then.
+    const server = await LlamaServerProcess.start({binary: binary.path, args, log, signal});
     try {
         signal?.throwIfAborted();
         const http = serverClient(server);

@@ -17,6 +17,8 @@ export interface LlamaServerProcessOptions {
     /** Longest wait for the model to load and /health to answer 200. */
     startTimeoutMs?: number;
     log: (level: "info" | "warn" | "error", message: string) => void;
+    /** Aborting ends a start still under way at once: the server is killed, the start answers `cancelled`. */
+    signal?: AbortSignal;
 }
 
 const STDERR_LINES_KEPT = 40;
@@ -57,6 +59,7 @@ export class LlamaServerProcess {
     }
 
     static async start(options: LlamaServerProcessOptions): Promise<LlamaServerProcess> {
+        options.signal?.throwIfAborted();
         const args = ["--host", "127.0.0.1", "--port", "0", ...options.args];
         options.log("info", `starting ${options.binary} ${args.join(" ")}`);
         const apiKey = randomBytes(32).toString("base64url");
@@ -110,10 +113,16 @@ export class LlamaServerProcess {
             timer = setTimeout(() => reject(new RuntimeError("timeout",
                 `llama-server did not become ready within ${Math.round(timeoutMs / 1000)} s.\nIts last output:\n${stderrTail.join("\n")}`)), timeoutMs);
         });
+        // A newer load must not wait for this model to finish loading (a large one takes a minute).
+        let onAbort: (() => void) | undefined;
+        const cancelled = new Promise<never>((_, reject) => {
+            onAbort = () => reject(new RuntimeError("cancelled", "The load was cancelled while llama-server started."));
+            options.signal?.addEventListener("abort", onAbort, {once: true});
+        });
         try {
-            const port = await Promise.race([portPromise, diedEarly, spawnFailed, timedOut]);
+            const port = await Promise.race([portPromise, diedEarly, spawnFailed, timedOut, cancelled]);
             const server = new LlamaServerProcess(child, port, apiKey, stderrTail, exited);
-            await Promise.race([server.waitForHealth(), diedEarly, timedOut]);
+            await Promise.race([server.waitForHealth(), diedEarly, timedOut, cancelled]);
             options.log("info", `llama-server ready at ${server.baseUrl} (pid ${server.pid})`);
             return server;
         } catch (error) {
@@ -121,7 +130,9 @@ export class LlamaServerProcess {
             throw error;
         } finally {
             clearTimeout(timer);
+            if (onAbort) options.signal?.removeEventListener("abort", onAbort);
             diedEarly.catch(() => undefined);
+            cancelled.catch(() => undefined);
         }
     }
 

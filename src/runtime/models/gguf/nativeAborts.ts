@@ -129,8 +129,8 @@ function hyperparameterAbort(header: GgufHeader, architecture: string): string |
             }
             const rotated = rope !== undefined ? integer(rope) : undefined;
             if (rotated !== undefined && size !== undefined && rotated > size) return `"${key(rope!)}" (${rotated}) exceeds the head size (${size})`;
-            // RoPE turns pairs of dimensions.
-            if (rotated !== undefined && rotated % 2 !== 0) return `"${key(rope!)}" is ${rotated}, an odd number; RoPE needs pairs`;
+            // RoPE turns pairs of dimensions; with none to turn, llama.cpp's decode spins without end.
+            if (rotated !== undefined && (rotated < 2 || rotated % 2 !== 0)) return `"${key(rope!)}" is ${rotated}; RoPE needs pairs of dimensions`;
         }
     }
     if (EVERY_LAYER_DENSE.has(architecture)) {
