@@ -74,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
     }));
     const snooze = new SnoozeClock(context.globalState);
     const completions = new CompletionService({
-        runtime, context: contextService, snooze, log, wasmDir: vscode.Uri.joinPath(context.extensionUri, "dist", "grammars").fsPath
+        runtime, context: contextService, snooze, log
     });
     let settle: NodeJS.Timeout | undefined;
     context.subscriptions.push(

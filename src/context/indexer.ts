@@ -68,6 +68,11 @@ export class Indexer {
         private readonly onError?: (message: string) => void
     ) {}
 
+    /** This thread's grammars, for other work on syntax trees (the completion's tree shapes). */
+    get grammarSet(): GrammarSet {
+        return this.grammars;
+    }
+
     static async create(options: IndexOptions, wasmDir?: string, onError?: (message: string) => void): Promise<Indexer> {
         return new Indexer(await GrammarSet.create(wasmDir), options, wasmDir, onError);
     }

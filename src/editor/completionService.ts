@@ -6,7 +6,6 @@ import {Completer, type CompleterOptions, type CompletionDocument} from "../comp
 import {ACCEPTED_COMMAND, HearthInlineProvider} from "../completion/inlineProvider";
 import {runtimeBackend} from "../completion/runtimeBackend";
 import type {SnoozeClock} from "../completion/snooze";
-import {TreeShapes} from "../completion/treeShape";
 import {completionEnabledFor, type HearthConfig} from "../config";
 import type {ContextService} from "./contextService";
 import type {OutputLog} from "./outputLog";
@@ -18,31 +17,21 @@ export interface CompletionServiceDeps {
     context: ContextService;
     snooze: SnoozeClock;
     log: OutputLog;
-    /** Folder of the bundled grammar .wasm files. */
-    wasmDir: string;
 }
 
 export class CompletionService implements vscode.Disposable {
     readonly completer: Completer;
     private config: HearthConfig = readConfig();
-    private readonly shapes: Promise<TreeShapes | undefined>;
     private readonly disposables: vscode.Disposable[] = [];
 
     constructor(private readonly deps: CompletionServiceDeps) {
         const {runtime, log} = deps;
-        this.shapes = TreeShapes.create(deps.wasmDir).catch((error: Error) => {
-            log.warn(`Hearth completions: no syntax trees (${error.message}); deciding single or multi-line from the text`);
-            return undefined;
-        });
         this.completer = new Completer(runtimeBackend({
             model: () => runtime.client.state === "ready" ? runtime.modelInfo : undefined,
             promptStyle: () => this.config.completion.promptStyle,
             complete: (params, options) => runtime.client.complete(params, options),
             context: (doc, signal) => this.contextFor(doc, signal),
-            shape: async (doc) => {
-                const shapes = await this.shapes;
-                return shapes ? shapes.shapeAt(doc.path, doc.languageId, doc.text, doc.offset) : "singleLine";
-            },
+            shape: (doc, signal) => deps.context.shapeAt({path: doc.path, languageId: doc.languageId, text: doc.text, offset: doc.offset}, signal),
             multiline: () => this.config.completion.multiline,
             onResult: (result) => runtime.statusBar.completionResult(result.stats)
         }), this.options());

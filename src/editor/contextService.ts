@@ -12,8 +12,10 @@ import {isIgnoreFile} from "../context/ignoreFiles";
 import {packWithTokenizer, renderContext} from "../context/pack";
 import {RecentEdits} from "../context/recentEdits";
 import {estimatingCounter, type TokenCounter} from "../context/tokenCount";
-import type {CursorContext, CursorRequest, IndexOptions, OpenEditor, PackResult, Snippet} from "../context/types";
+import type {CursorContext, CursorRequest, IndexOptions, MentionCandidate, OpenEditor, PackResult, QuestionMentions, Snippet} from "../context/types";
 import {IndexWorkerClient} from "../context/worker/client";
+import type {ShapeRequest} from "../context/worker/protocol";
+import {completionShape, type Shape} from "../completion/multiline";
 import type {HearthConfig} from "../config";
 import type {Logger} from "../log";
 import {definitionHints} from "./definitionHints";
@@ -130,8 +132,20 @@ export class ContextService implements vscode.Disposable {
         return renderContext(await this.contextForCursor(document, position, options), commentSyntax(document.languageId));
     }
 
-    /** Context for a chat question about the workspace, with the active editor's file and selection. */
-    async contextForQuestion(question: string, editor: vscode.TextEditor | undefined, budget?: number): Promise<PackResult> {
+    /**
+     * Single- or multi-line at the cursor, from the syntax tree the index worker keeps for the document. When the
+     * worker is slower than the time budget (busy with a large file), the text alone decides.
+     */
+    async shapeAt(request: ShapeRequest, signal?: AbortSignal): Promise<Shape> {
+        const shape = await this.ask((client) => client.call("shapeAt", request), this.config.context.timeBudgetMs, signal);
+        return shape ?? completionShape(request.text, request.offset, () => null);
+    }
+
+    /**
+     * Context for a chat question about the workspace, with the active editor's file and selection (none when
+     * `editor` is undefined) and what the user named with `@file`, `@symbol` and `@workspace`.
+     */
+    async contextForQuestion(question: string, editor: vscode.TextEditor | undefined, budget?: number, mentions?: QuestionMentions): Promise<PackResult> {
         const budgetTokens = budget ?? contextBudget({
             settingTokens: this.config.context.chatBudgetTokens, modelContextTokens: this.modelContextTokens,
             answerTokens: 4096, promptTokens: 0
@@ -142,10 +156,16 @@ export class ContextService implements vscode.Disposable {
             path: editor.document.uri.fsPath, text: editor.document.getText(), line: editor.selection.active.line,
             selection: editor.selection.isEmpty ? undefined : {startLine: editor.selection.start.line, endLine: editor.selection.end.line}
         } : undefined;
-        const request = {question, current, openEditors: this.openEditors(current?.path), budgetTokens, timeBudgetMs};
+        const request = {question, current, openEditors: this.openEditors(current?.path), budgetTokens, timeBudgetMs, ...(mentions ? {mentions} : {})};
         return this.answer(budgetTokens, timeBudgetMs, (client) => this.tokenCounter?.countMany
             ? client.call("rankForQuestion", request)
             : client.call("contextForQuestion", request));
+    }
+
+    /** Candidates for the chat's `@file` / `@symbol` picker, from the index; empty when it does not answer in time. */
+    async searchMentions(kind: "file" | "symbol", query: string, limit = 20): Promise<MentionCandidate[]> {
+        const reply = await this.ask((client) => client.call("searchMentions", kind, query, limit), this.config.context.timeBudgetMs * 4);
+        return reply ?? [];
     }
 
     dispose(): void {

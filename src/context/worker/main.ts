@@ -1,6 +1,7 @@
 // Entry point of the index worker thread (bundled as dist/context-worker.js): hosts a ContextEngine and
 // answers the extension host's requests. Indexing yields between files, so retrieval is answered meanwhile.
 import {parentPort, workerData} from "node:worker_threads";
+import {TreeShapes} from "../../completion/treeShape";
 import {ContextEngine} from "../engine";
 import type {MethodName, WorkerEvent, WorkerRequest, WorkerResponse, WorkerStartData} from "./protocol";
 
@@ -11,6 +12,9 @@ function start(port: NonNullable<typeof parentPort>, data: WorkerStartData): voi
     const send = (message: WorkerResponse | WorkerEvent): void => port.postMessage(message);
     const log = (level: "info" | "warn" | "error", message: string): void => send({event: "log", level, message});
     const ready = ContextEngine.create(data.options, data.wasmDir, (message) => log("warn", message));
+    // Syntax trees of the documents being typed in, on the grammars the index already loaded: the extension
+    // host parses nothing itself.
+    let shapes: TreeShapes | undefined;
     let saveTimer: NodeJS.Timeout | undefined;
     const saveSoon = (engine: ContextEngine): void => {
         clearTimeout(saveTimer);
@@ -32,6 +36,9 @@ function start(port: NonNullable<typeof parentPort>, data: WorkerStartData): voi
         contextForCursor: (engine, request) => engine.contextForCursor(request),
         cursorContext: (engine, request) => engine.cursorContext(request),
         contextForQuestion: (engine, request) => engine.contextForQuestion(request),
+        searchMentions: (engine, kind, query, limit) => engine.searchMentions(kind, query, limit),
+        shapeAt: (engine, request) => (shapes ??= new TreeShapes(engine.indexer.grammarSet))
+            .shapeAt(request.path, request.languageId, request.text, request.offset),
         save: (engine) => engine.save()
     };
 

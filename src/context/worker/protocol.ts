@@ -1,7 +1,8 @@
 // Messages between the extension host and the index worker. Requests carry an id; the worker answers each
 // with a result or an error, and sends progress and log events on its own.
+import type {Shape} from "../../completion/multiline";
 import type {UpdateResult} from "../indexer";
-import type {CursorContext, CursorRequest, IndexOptions, IndexProgress, IndexStats, PackResult, QuestionRequest, Snippet} from "../types";
+import type {CursorContext, CursorRequest, IndexOptions, IndexProgress, IndexStats, MentionCandidate, PackResult, QuestionRequest, Snippet} from "../types";
 
 export interface WorkerMethods {
     indexFolders(roots: string[]): IndexStats;
@@ -15,7 +16,18 @@ export interface WorkerMethods {
     /** The cursor's context with its key; `request.cancel` (shared with the worker) stops it when set. */
     cursorContext(request: CursorRequest): CursorContext;
     contextForQuestion(request: QuestionRequest): PackResult;
+    /** The chat's mention picker. */
+    searchMentions(kind: "file" | "symbol", query: string, limit: number): MentionCandidate[];
+    /** Single- or multi-line at the cursor, from the document's syntax tree (kept and re-parsed incrementally here). */
+    shapeAt(request: ShapeRequest): Shape;
     save(): void;
+}
+
+export interface ShapeRequest {
+    path: string;
+    languageId: string;
+    text: string;
+    offset: number;
 }
 
 export type MethodName = keyof WorkerMethods;

@@ -39,6 +39,11 @@ describe("context: index worker", function () {
             assert.equal(await client.call("updateFile", ws.file(`sh/extra${run}.sh`)), "indexed");
             const question = await client.call("contextForQuestion", {question: `what does deploy_all${run} do?`, budgetTokens: 1024});
             assert.ok(question.snippets.some((s) => s.path === ws.file(`sh/extra${run}.sh`)));
+            // The completion's tree shape is answered here too, and follows the document as it is typed into.
+            const body = "def area(r):\n";
+            assert.equal(await client.call("shapeAt", {path: ws.file("py/typed.py"), languageId: "python", text: body, offset: body.indexOf("\n")}), "multiline");
+            const call = "def area(r):\n    return compute(r, \n";
+            assert.equal(await client.call("shapeAt", {path: ws.file("py/typed.py"), languageId: "python", text: call, offset: call.indexOf(", ") + 2}), "singleLine");
             await client.call("save");
         } finally {
             await client.dispose();
