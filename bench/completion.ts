@@ -145,9 +145,12 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
         replay_keystrokes: replay.keystrokes,
         replay_requests_per_keystroke: round(requests / Math.max(1, replay.keystrokes), 3),
         replay_cancelled_share: round(cancelled / Math.max(1, requests), 3),
-        replay_ghost_ms_p50: round(percentile(replay.ghost, 0.5), 1), replay_ghost_ms_p95: round(percentile(replay.ghost, 0.95), 1),
+        replay_ghost_ms_p50: replay.ghost.length > 0 ? round(percentile(replay.ghost, 0.5), 1) : null,
+        replay_ghost_ms_p95: replay.ghost.length > 0 ? round(percentile(replay.ghost, 0.95), 1) : null,
         replay_shown: replay.ghost.length,
-        replay_kv_reuse_p50: round(percentile(reuse, 0.5), 3),
+        // Only requests that ran to their end report their stats; none means not measured, not 0.
+        replay_kv_reuse_p50: reuse.length > 0 ? round(percentile(reuse, 0.5), 3) : null,
+        replay_kv_reuse_samples: reuse.length,
         ...predictive,
         load_average: Number(os.loadavg()[0].toFixed(2))
     };

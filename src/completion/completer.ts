@@ -205,11 +205,12 @@ export class Completer {
         const instruct = style === "instruct"
             ? buildInstructPrompt({languageId: doc.languageId, path: doc.displayPath, context, prefix: window.prefix, suffix: window.suffix})
             : undefined;
-        // A single line ends at its newline, but not at a newline the answer starts with: at the end of a line the
-        // model often breaks first and writes the line below, which post-processing keeps. So the stop is ours,
-        // not the runtime's (which would end such an answer empty).
-        const stops = instruct ? [...instructStops] : [];
+        // A single line ends at its newline. Where text follows the cursor, the runtime stops there (and reports
+        // its stats). At the end of a line the model often breaks first and writes the line below, which
+        // post-processing keeps, so the stop is ours: the runtime's would end such an answer empty. (Stopped by us,
+        // the request ends as cancelled, without stats; a runtime "stop at a newline after text" would keep them.)
         const breakFirstUseless = lineAfterCursor(doc).trim() !== "";
+        const stops = [...(instruct ? instructStops : []), ...(!entry.multiline && breakFirstUseless ? ["\n"] : [])];
         this.options.onPhase?.("prompt", performance.now() - promptStarted);
 
         // Shown as soon as the answer is complete, or at the soft deadline if what streamed is worth showing, or,
