@@ -32,7 +32,9 @@ const entries = [
     // Model discovery off the extension host's thread (src/runtime/models/discoveryThread.ts).
     {entryPoints: {"models-discovery": "src/runtime/models/discoveryWorker.ts"}, platform: "node", format: "cjs", target: "node20", external: nodeExternals},
     // The chat webview's script runs in a browser sandbox.
-    {entryPoints: {"webview/chat": "src/webview/chat.ts"}, platform: "browser", format: "iife", target: "es2022"}
+    {entryPoints: {"webview/chat": "src/webview/chat.ts"}, platform: "browser", format: "iife", target: "es2022"},
+    // Its stylesheet, with the codicon font beside it in dist/webview/ (the view's only resource root).
+    {entryPoints: {"webview/chat": "media/chat.css"}, loader: {".ttf": "file"}, assetNames: "webview/[name]"}
 ];
 
 /** tree-sitter's runtime and grammar .wasm files, found at run time in dist/grammars/ (src/context/wasmLocation.ts). */

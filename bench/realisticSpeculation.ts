@@ -136,7 +136,7 @@ async function measureDraftModel(models: RealisticModels, prompt: CompleteParams
 
 /**
  * A cursor position in real code (the middle of a corpus file, its prefix and suffix around a line end). The
- * recital target's output does not depend on it (every completion prompt ends in <|fim_middle|>), but its length
+ * recital target's output does not depend on it (the prompt ends in a newline, off the recited cycle), but its length
  * sets the attention work of each step, as a real prompt's does.
  */
 function completionPrompt(maxTokens: number): CompleteParams {

@@ -68,7 +68,8 @@ function configFrom(settings: Record<string, unknown>): HearthConfig {
         context: {completionBudgetTokens: 0, chatBudgetTokens: 0, timeBudgetMs: 0},
         index: {maxFileSizeKb: 0, exclude: []},
         completion: {enable: {}, debounceMs: 0, debounceMaxMs: 300, maxTokens: 0, multiline: true, promptStyle: "auto", softDeadlineMs: 1200, hardDeadlineMs: 4000},
-        chat: {reasoning: false}
+        chat: {reasoning: false, maxTokens: 2048},
+        tokenTax: {pricePerMillionTokens: get("tokenTax.pricePerMillionTokens")}
     };
 }
 

@@ -18,7 +18,10 @@ export interface HearthConfig {
         enable: Record<string, boolean>, debounceMs: number, debounceMaxMs: number, maxTokens: number, multiline: boolean,
         promptStyle: "auto" | "fim" | "instruct", softDeadlineMs: number, hardDeadlineMs: number
     };
-    chat: {reasoning: boolean};
+    /** maxTokens: the answer allowance, kept free in the context window and the most one answer may generate. */
+    chat: {reasoning: boolean, maxTokens: number};
+    /** What the tokens processed locally would have cost in the cloud (the token tax, src/usage). */
+    tokenTax: {pricePerMillionTokens: number};
 }
 
 /** Whether inline completions are on for a language id, by the `hearth.completion.enable` map. */

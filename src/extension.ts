@@ -16,6 +16,13 @@ import {modelTokenCounter} from "./context/tokenCount";
 import {SnoozeClock} from "./completion/snooze";
 import {registerCompletionMenu} from "./editor/completionMenu";
 import {CompletionService} from "./editor/completionService";
+import {DiffPreview} from "./diff/preview";
+import {RefactorCommands} from "./refactor/commands";
+import {registerFixDiagnosticsActions} from "./refactor/codeActions";
+import type {ExternalTurnSink} from "./chat/externalTurn";
+import {TokenTaxService} from "./editor/tokenTaxService";
+import {registerLanguageModelProvider} from "./chat/lmProvider";
+import {registerParticipant} from "./chat/participant";
 
 /** What activate() returns: used by the e2e suite to observe the running extension. */
 export interface HearthApi {
@@ -29,30 +36,25 @@ export interface HearthApi {
     readonly trust: WorkspaceTrust;
     /** Inline completions: the Completer's counters show requests, cancels, cache hits and reuse. */
     readonly completions: CompletionService;
+    /** The diff preview shared by the refactor commands and chat's Apply to File. */
+    readonly diff: DiffPreview;
+    /** The five refactor commands (Explain, Rewrite, Add Documentation, Generate Tests, Fix Diagnostics). */
+    readonly refactors: RefactorCommands;
+    /** Tokens processed locally today and in total, and their cloud price (status-bar tooltip, chat footer). */
+    readonly tokenTax: TokenTaxService;
+    /** The @hearth chat participant; undefined where VS Code has no chat participants. */
+    readonly chatParticipant: vscode.ChatParticipant | undefined;
 }
 
 /** Choosing a model writes several settings in a row; load once they have settled. */
 const CONFIG_SETTLE_MS = 300;
 
-/** Commands whose capability is not built yet: registered for real, and they say so plainly. */
-const pendingCommands: ReadonlyArray<[command: string, capability: string]> = [
-    ["hearth.explainSelection", "Explain Selection"],
-    ["hearth.rewriteSelection", "Rewrite Selection"],
-    ["hearth.addDocumentation", "Add Documentation"],
-    ["hearth.generateTests", "Generate Tests"],
-    ["hearth.fixDiagnostics", "Fix Diagnostics"]
-];
-
 export function activate(context: vscode.ExtensionContext): HearthApi {
     const log = new OutputLog();
-    const chatView = new ChatViewProvider(context.extensionUri);
     context.subscriptions.push(
         log,
-        chatView,
-        vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chatView, {webviewOptions: {retainContextWhenHidden: true}}),
         vscode.commands.registerCommand("hearth.showRuntimeLog", () => log.show()),
-        vscode.commands.registerCommand("hearth.toggleInlineCompletions", toggleInlineCompletions),
-        ...pendingCommands.map(([command, capability]) => vscode.commands.registerCommand(command, () => notBuiltYet(capability, log)))
+        vscode.commands.registerCommand("hearth.toggleInlineCompletions", toggleInlineCompletions)
     );
     const contextService = new ContextService(context, log);
     const trust = new WorkspaceTrust(log);
@@ -72,16 +74,42 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
     const runtime: RuntimeService = new RuntimeService(context.extensionUri, log, createLoadGate({
         trust, resolve: resolveLoad, consent: new EndpointConsent(context.globalState), secrets: context.secrets, log
     }));
+    // Fed by every finished runtime request (completions, chat, refactors, the language-model provider).
+    const tokenTax = new TokenTaxService(context.globalState, runtime.client, log);
+    const showUsage = () => runtime.statusBar.setUsage(tokenTax.summary().text);
+    showUsage();
+    context.subscriptions.push(tokenTax, tokenTax.onDidChange(showUsage));
+    // The sidebar chat: the runtime, the workspace context, this workspace's history and the token tax footer.
+    const chatView = new ChatViewProvider({
+        extensionUri: context.extensionUri, runtime, context: contextService, trust, log, workspaceState: context.workspaceState, tokenTax
+    });
+    context.subscriptions.push(
+        chatView,
+        vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chatView, {webviewOptions: {retainContextWhenHidden: true}})
+    );
+    const chatParticipant = registerParticipant({runtime, context: contextService, trust, log, extensionUri: context.extensionUri});
+    if (chatParticipant) context.subscriptions.push(chatParticipant);
     const snooze = new SnoozeClock(context.globalState);
     const completions = new CompletionService({
         runtime, context: contextService, snooze, log
     });
+    const diff = new DiffPreview(log);
+    // Chat's Apply to File shows its edits in the same preview.
+    chatView.setDiffPreview(diff);
+    // Explain answers in the chat view.
+    const chatSink = (): ExternalTurnSink => chatView;
+    const refactors = new RefactorCommands({
+        runtime, context: contextService, diff, chat: chatSink, log, workspaceState: context.workspaceState, trust: () => trust.trusted,
+        wasmDir: vscode.Uri.joinPath(context.extensionUri, "dist", "grammars").fsPath
+    });
+    context.subscriptions.push(diff, refactors, registerFixDiagnosticsActions());
     let settle: NodeJS.Timeout | undefined;
     context.subscriptions.push(
         registerCompletionMenu({statusBar: runtime.statusBar, snooze, log}),
         {dispose: () => snooze.dispose()},
         completions,
         registerModelPicker({log, vram}),
+        registerLanguageModelProvider(runtime, trust, log),
         vscode.commands.registerCommand("hearth.setEndpointApiKey", async () => {
             if (await promptForEndpointKey(context.secrets, readConfig().endpoint.url)) await runtime.apply(readConfig());
         }),
@@ -107,7 +135,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
     // Loading runs in the background: activation never waits on the model.
     void runtime.apply(readConfig());
     log.info(`Hearth ${context.extension.packageJSON.version} activated`);
-    return {chatView, log, context: contextService, runtime, trust, completions};
+    return {chatView, log, context: contextService, runtime, trust, completions, tokenTax, diff, refactors, chatParticipant};
 }
 
 export function deactivate(): void {
@@ -121,9 +149,3 @@ async function toggleInlineCompletions(): Promise<boolean> {
     return !enabled;
 }
 
-function notBuiltYet(capability: string, log: OutputLog): string {
-    const message = `Hearth: "${capability}" is not available yet in this version; it is being built.`;
-    log.info(message);
-    void vscode.window.showInformationMessage(message);
-    return message;
-}

@@ -59,15 +59,17 @@ export function targetTable(stats: BigramStats, options: TargetTableOptions): Lo
             const prior = (stats.unigram[v] + 0.01) / uniTotal;
             logits[row + v] = Math.max(options.floor + 1, Math.log((stats.counts[row + v] + prior) / denominator));
         }
-        successor[t] = enforceMargin(logits, row, V, options.margin, argmaxRow(stats, logits, row, V));
+        successor[t] = enforceMargin(logits, row, V, options.margin, argmaxRow(stats, logits, row, V, options.banned));
     }
     return {vocabSize: V, logits, successor};
 }
 
-/** The best next token by count, then by smoothed logit, then by lowest id: a total order, so no float ties. */
-function argmaxRow(stats: BigramStats, logits: Float32Array, row: number, V: number): number {
-    let best = 0;
-    for (let v = 1; v < V; v++) {
+/** The best allowed next token by count, then by smoothed logit, then by lowest id: a total order, so no float ties. */
+function argmaxRow(stats: BigramStats, logits: Float32Array, row: number, V: number, banned: ReadonlySet<number>): number {
+    let best = -1;
+    for (let v = 0; v < V; v++) {
+        if (banned.has(v)) continue;
+        if (best < 0) { best = v; continue; }
         const c = stats.counts[row + v], cb = stats.counts[row + best];
         if (c > cb || (c === cb && logits[row + v] > logits[row + best])) best = v;
     }

@@ -1,16 +1,18 @@
 // `gemma4-assistant` MTP drafter. llama.cpp feeds it [target_tok_embd(token)·sqrt(n_embd_target) ; h_target],
 // projects that to its own width (nextn.pre_projection), runs query-only attention over the TARGET's KV cache
 // (its sliding layers read the target's layer n-2, its full layers layer n-1) and reads logits through its own
-// token_embd. Here the pre-projection keeps only the token part, one-hot in the drafter's width, so its draft after
-// token t is the argmax of its table row t: the target's bigram choice except on the rows chosen to differ.
+// token_embd. Here the pre-projection keeps only the token part (the target's slots, slotWeights.ts) in the
+// drafter's width, so its draft after token t is the argmax of its table row slot(t): the target's bigram choice
+// except on the rows chosen to differ.
 import {GgmlType} from "../../src/runtime/models/gguf/constants";
 import type {LogitTable} from "./bigrams";
 import {GgufWriter, kv} from "./gguf";
-import {GEMMA4_RMS_EPS, ropeFreqs, writeGemma4AttentionKeys} from "./gemma4Model";
+import type {Alphabet} from "./gemma4Alphabet";
+import {GEMMA4_OUTSIDE_LOGIT, GEMMA4_RMS_EPS, ropeFreqs, writeGemma4AttentionKeys} from "./gemma4Model";
+import {writeGemma4Tokenizer, type RealVocab} from "./gemma4RealVocab";
+import {normedSlotValue, slotOutputQ8_0} from "./slotWeights";
 import {filledF32, randomF16, zerosF16} from "./tensorData";
-import type {Vocab} from "./tokenizer";
-import {writeTokenizerMetadata} from "./vocabularies";
-import {normedOneHot, partialIdentity, tableOutputMatrix} from "./weights";
+import {partialIdentity} from "./weights";
 
 export interface Gemma4AssistantDims {
     nEmbd: number;
@@ -27,7 +29,7 @@ export interface Gemma4AssistantDims {
     contextLength: number;
 }
 
-export function buildGemma4AssistantModel(name: string, vocab: Vocab, table: LogitTable, dims: Gemma4AssistantDims, seed: number): GgufWriter {
+export function buildGemma4AssistantModel(name: string, vocab: RealVocab, alphabet: Alphabet, table: LogitTable, dims: Gemma4AssistantDims, seed: number): GgufWriter {
     const {nEmbd, nEmbdTarget, nHead, nFf} = dims;
     const nLayer = dims.swaPattern.length;
     const V = vocab.tokens.length;
@@ -39,14 +41,16 @@ export function buildGemma4AssistantModel(name: string, vocab: Vocab, table: Log
     writeGemma4AttentionKeys(w, "gemma4-assistant", dims);
     w.set("gemma4-assistant.embedding_length_out", kv.u32(nEmbdTarget))
         .set("gemma4-assistant.nextn_predict_layers", kv.u32(nLayer));
-    writeTokenizerMetadata(w, "gemma4", vocab);
+    writeGemma4Tokenizer(w, vocab);
 
     const f16 = GgmlType.F16, f32 = GgmlType.F32;
     const ones = (n: number) => () => filledF32(n, 1);
-    // pre_proj copies the target embedding's one-hot (value sqrt(n_embd_target)) into the drafter's first V dims.
-    const scale = normedOneHot(Math.sqrt(nEmbdTarget), nEmbd, GEMMA4_RMS_EPS);
-    w.addTensor({name: "token_embd.weight", dims: [nEmbd, V], type: f16, data: () => tableOutputMatrix(table, nEmbd, scale)})
-        .addTensor({name: "nextn.pre_projection.weight", dims: [2 * nEmbdTarget, nEmbd], type: f16, data: () => partialIdentity(2 * nEmbdTarget, nEmbd, V)})
+    // pre_proj copies the target embedding's slots (value sqrt(n_embd_target)) into the drafter's first dims; its
+    // token_embd is also its LM head (llama.cpp ties them), so it holds the drafter's table in Q8_0.
+    const scale = normedSlotValue(Math.sqrt(nEmbdTarget), nEmbd, GEMMA4_RMS_EPS);
+    const slots = alphabet.size + 1;
+    w.addTensor({name: "token_embd.weight", dims: [nEmbd, V], type: GgmlType.Q8_0, data: () => slotOutputQ8_0(table, alphabet, V, nEmbd, scale, GEMMA4_OUTSIDE_LOGIT)})
+        .addTensor({name: "nextn.pre_projection.weight", dims: [2 * nEmbdTarget, nEmbd], type: f16, data: () => partialIdentity(2 * nEmbdTarget, nEmbd, slots)})
         .addTensor({name: "nextn.post_projection.weight", dims: [nEmbd, nEmbdTarget], type: f16, data: () => randomF16(nEmbd * nEmbdTarget, seed * 100 + 91)})
         .addTensor({name: "rope_freqs.weight", dims: [dims.headDimFull / 2], type: f32, data: () => ropeFreqs(dims.headDimFull)});
     for (let i = 0; i < nLayer; i++) {

@@ -1,14 +1,15 @@
 // `gemma4` architecture test model: Gemma 4's own block (sliding-window and full layers with their own head sizes,
 // q/k norms, proportional RoPE through `rope_freqs`, per-layer token inputs, post-norms, logit softcapping), with
-// every block's contribution zeroed so the logits are a bigram table. Norm weights are used as stored (no +1).
+// every block's contribution zeroed so the logits are a bigram table over an alphabet of slots of real Gemma 4's
+// vocabulary (gemma4Alphabet.ts, slotWeights.ts). Norm weights are used as stored (no +1).
 import {GgmlType} from "../../src/runtime/models/gguf/constants";
 import type {LogitTable} from "./bigrams";
 import {GgufWriter, kv} from "./gguf";
-import {f32Bytes, filledF32} from "./tensorData";
+import {f32Bytes, filledF32, randomF16} from "./tensorData";
 import {fileTypeOf, matrixFills, type WeightType} from "./quantize";
-import type {Vocab} from "./tokenizer";
-import {writeTokenizerMetadata} from "./vocabularies";
-import {normedOneHot, oneHotEmbedding, tableOutputMatrix} from "./weights";
+import type {Alphabet} from "./gemma4Alphabet";
+import {writeGemma4Tokenizer, type RealVocab} from "./gemma4RealVocab";
+import {normedSlotValue, slotEmbeddingQ4_0, slotOutputQ8_0} from "./slotWeights";
 
 export interface Gemma4Dims {
     nEmbd: number;
@@ -22,7 +23,7 @@ export interface Gemma4Dims {
     nEmbdPerLayer: number;
     slidingWindow: number;
     contextLength: number;
-    /** Type of the attention, FFN and per-layer-input matrices (the embedding and output table stay F16). */
+    /** Type of the attention and FFN matrices (the embedding is Q4_0, the output table Q8_0, per-layer inputs F16). */
     weightType: WeightType;
 }
 
@@ -62,7 +63,10 @@ export function ropeFreqs(headDimFull: number): Uint8Array {
     return f32Bytes(values);
 }
 
-export function buildGemma4Model(name: string, vocab: Vocab, table: LogitTable, dims: Gemma4Dims, seed: number): GgufWriter {
+/** Logit every token outside the alphabet gets, through the bias slot. */
+export const GEMMA4_OUTSIDE_LOGIT = -30;
+
+export function buildGemma4Model(name: string, vocab: RealVocab, alphabet: Alphabet, table: LogitTable, dims: Gemma4Dims, seed: number): GgufWriter {
     const {nEmbd, nHead, nHeadKv, nFf, nEmbdPerLayer: nPl} = dims;
     const nLayer = dims.swaPattern.length;
     const V = vocab.tokens.length;
@@ -73,15 +77,16 @@ export function buildGemma4Model(name: string, vocab: Vocab, table: LogitTable, 
     writeGemma4AttentionKeys(w, "gemma4", dims);
     w.set("gemma4.embedding_length_per_layer_input", kv.u32(nPl))
         .set("gemma4.final_logit_softcapping", kv.f32(GEMMA4_SOFTCAP));
-    writeTokenizerMetadata(w, "gemma4", vocab);
+    writeGemma4Tokenizer(w, vocab);
 
     const f16 = GgmlType.F16, f32 = GgmlType.F32, wt = dims.weightType;
     const {random, zeros} = matrixFills(wt);
     const ones = (n: number) => () => filledF32(n, 1);
-    // Gemma scales input embeddings by sqrt(n_embd); the final RMS norm then sees sqrt(n_embd)·e_t.
-    const scale = normedOneHot(Math.sqrt(nEmbd), nEmbd, GEMMA4_RMS_EPS);
-    w.addTensor({name: "token_embd.weight", dims: [nEmbd, V], type: f16, data: () => oneHotEmbedding(V, nEmbd)})
-        .addTensor({name: "per_layer_token_embd.weight", dims: [nPl * nLayer, V], type: wt, data: () => random(nPl * nLayer * V, seed * 100 + 90)})
+    // Gemma scales input embeddings by sqrt(n_embd); the final RMS norm then sees sqrt(n_embd)·(e_slot + e_bias).
+    const scale = normedSlotValue(Math.sqrt(nEmbd), nEmbd, GEMMA4_RMS_EPS);
+    // Per-layer inputs have a row per token of the vocabulary: F16 and narrow (their projection back is zero anyway).
+    w.addTensor({name: "token_embd.weight", dims: [nEmbd, V], type: GgmlType.Q4_0, data: () => slotEmbeddingQ4_0(alphabet, V, nEmbd)})
+        .addTensor({name: "per_layer_token_embd.weight", dims: [nPl * nLayer, V], type: f16, data: () => randomF16(nPl * nLayer * V, seed * 100 + 90)})
         .addTensor({name: "per_layer_model_proj.weight", dims: [nEmbd, nPl * nLayer], type: wt, data: () => random(nEmbd * nPl * nLayer, seed * 100 + 91)})
         .addTensor({name: "per_layer_proj_norm.weight", dims: [nPl], type: f32, data: ones(nPl)})
         .addTensor({name: "rope_freqs.weight", dims: [dims.headDimFull / 2], type: f32, data: () => ropeFreqs(dims.headDimFull)});
@@ -108,6 +113,6 @@ export function buildGemma4Model(name: string, vocab: Vocab, table: LogitTable, 
             .addTensor({name: `${p}.layer_output_scale.weight`, dims: [1], type: f32, data: ones(1)});
     }
     w.addTensor({name: "output_norm.weight", dims: [nEmbd], type: f32, data: ones(nEmbd)})
-        .addTensor({name: "output.weight", dims: [nEmbd, V], type: f16, data: () => tableOutputMatrix(table, nEmbd, scale)});
+        .addTensor({name: "output.weight", dims: [nEmbd, V], type: GgmlType.Q8_0, data: () => slotOutputQ8_0(table, alphabet, V, nEmbd, scale, GEMMA4_OUTSIDE_LOGIT)});
     return w;
 }

@@ -4,7 +4,7 @@ import type {LogitTable} from "./bigrams";
 import {GgufWriter, kv} from "./gguf";
 import {filledF32} from "./tensorData";
 import {fileTypeOf, matrixFills, type WeightType} from "./quantize";
-import {writeTokenizerMetadata} from "./vocabularies";
+import {writeLlamaTokenizer} from "./vocabularies";
 import type {Vocab} from "./tokenizer";
 import {normedOneHot, oneHotEmbedding, tableOutputMatrix} from "./weights";
 
@@ -40,7 +40,7 @@ export function buildLlamaModel(name: string, vocab: Vocab, table: LogitTable, d
         .set("llama.rope.dimension_count", kv.u32(headDim))
         .set("llama.rope.freq_base", kv.f32(10000))
         .set("llama.vocab_size", kv.u32(V));
-    writeTokenizerMetadata(w, "llama", vocab);
+    writeLlamaTokenizer(w, vocab);
 
     const f16 = GgmlType.F16, f32 = GgmlType.F32, wt = dims.weightType;
     const {random, zeros} = matrixFills(wt);

@@ -1,5 +1,6 @@
-// The two vocabularies of the test models. Both use llama.cpp's `gemma4` tokenizer (SPM-style BPE with byte
-// fallback), which round-trips any text; they differ in their special tokens, so their fingerprints differ.
+// The two vocabularies of the test models. The llama models' is learned from the corpus (1,024 tokens, with FIM
+// tokens, llama.cpp's `gemma4` tokenizer: SPM-style BPE with byte fallback); the gemma4 models use real Gemma 4's
+// own (gemma4RealVocab.ts: 262,144 tokens, no FIM tokens).
 import {GgufTokenType} from "../../src/runtime/models/gguf/constants";
 import {kv, type GgufWriter} from "./gguf";
 import {buildVocab, type Vocab} from "./tokenizer";
@@ -8,12 +9,13 @@ export const VOCAB_SIZE = 1024;
 
 export type VocabFamily = "llama" | "gemma4";
 
+/** The llama models' learned vocabulary; the gemma4 models have real Gemma 4's (gemma4RealVocab.ts). */
 export interface FamilyTokens {
     bos: string;
     eos: string;
     unk: string;
     pad?: string;
-    fim: {prefix: string, suffix: string, middle: string, pad: string, repo: string, fileSeparator: string};
+    fim?: {prefix: string, suffix: string, middle: string, pad: string, repo: string, fileSeparator: string};
     /** Chat-turn markers of the family's chat format. */
     turnStart: string;
     turnEnd: string;
@@ -25,41 +27,24 @@ export const FAMILY_TOKENS: Record<VocabFamily, FamilyTokens> = {
         fim: {prefix: "<|fim_prefix|>", suffix: "<|fim_suffix|>", middle: "<|fim_middle|>", pad: "<|fim_pad|>", repo: "<|repo_name|>", fileSeparator: "<|file_sep|>"},
         turnStart: "<|im_start|>", turnEnd: "<|im_end|>"
     },
+    /** Real Gemma 4's markers (ids from its vocabulary file); it has no FIM tokens. */
     gemma4: {
         bos: "<bos>", eos: "<eos>", unk: "<unk>", pad: "<pad>",
-        fim: {prefix: "<|fim_prefix|>", suffix: "<|fim_suffix|>", middle: "<|fim_middle|>", pad: "<|fim_pad|>", repo: "<|repo_name|>", fileSeparator: "<|file_separator|>"},
         turnStart: "<|turn>", turnEnd: "<turn|>"
     }
 };
 
-const CONTROL_TOKENS: Record<VocabFamily, string[]> = {
-    llama: ["<unk>", "<s>", "</s>", "<|im_start|>", "<|im_end|>", ...Object.values(FAMILY_TOKENS.llama.fim)],
-    // Ids 0-4 as in Gemma's own vocabulary; then Gemma 4's turn/thinking/tool markers and FIM tokens.
-    gemma4: ["<pad>", "<eos>", "<bos>", "<unk>", "<mask>", "<|turn>", "<turn|>", "<|think|>", "<|tool>", "<tool|>", ...Object.values(FAMILY_TOKENS.gemma4.fim)]
-};
+/** Gemma 4's other chat markers, which the gemma4 models' vocabulary has as special tokens. */
+export const GEMMA4_MARKERS = {channelStart: "<|channel>", channelEnd: "<channel|>", think: "<|think|>", toolCallStart: "<|tool_call>", toolCallEnd: "<tool_call|>"} as const;
 
-/** Gemma 4 keeps these visible in output so its chat parser can read them (USER_DEFINED, as its converter does). */
-const USER_DEFINED_TOKENS: Record<VocabFamily, string[]> = {
-    llama: [],
-    gemma4: ["<|channel>", "<channel|>", "<|tool_call>", "<tool_call|>", "<|tool_response>", "<tool_response|>", "<|\"|>"]
-};
-
-/**
- * A Gemma 4 turn format in Jinja that renders exactly what node-llama-cpp's Gemma4ChatWrapper renders (without
- * thinking), so node-llama-cpp resolves that wrapper for the gemma4 models.
- */
-export const GEMMA4_CHAT_TEMPLATE =
-    "{{ bos_token }}{% for message in messages %}" +
-    "{% if message['role'] == 'assistant' %}{% set role = 'model' %}{% else %}{% set role = message['role'] %}{% endif %}" +
-    "{{ '<|turn>' + role + '\\n' + message['content'] + '<turn|>\\n' }}{% endfor %}" +
-    "{% if add_generation_prompt %}{{ '<|turn>model\\n' }}{% endif %}";
+const LLAMA_CONTROL_TOKENS = ["<unk>", "<s>", "</s>", "<|im_start|>", "<|im_end|>", ...Object.values(FAMILY_TOKENS.llama.fim!)];
 
 export const CHATML_TEMPLATE =
     "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}{% endfor %}" +
     "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
-export function buildFamilyVocab(family: VocabFamily, corpusText: string): Vocab {
-    return buildVocab(corpusText, {size: VOCAB_SIZE, controlTokens: CONTROL_TOKENS[family], userDefinedTokens: USER_DEFINED_TOKENS[family]});
+export function buildLlamaVocab(corpusText: string): Vocab {
+    return buildVocab(corpusText, {size: VOCAB_SIZE, controlTokens: LLAMA_CONTROL_TOKENS});
 }
 
 export interface SpecialTokenIds {
@@ -67,9 +52,12 @@ export interface SpecialTokenIds {
     eos: number;
     unk: number;
     pad?: number;
-    fim: {prefix: number, suffix: number, middle: number, pad: number, repo: number, fileSeparator: number};
+    /** Absent for gemma4: real Gemma 4 has no FIM tokens. */
+    fim?: {prefix: number, suffix: number, middle: number, pad: number, repo: number, fileSeparator: number};
     turnStart: number;
     turnEnd: number;
+    /** gemma4 only: `<|channel>`, `<channel|>`, `<|think|>`, `<|tool_call>`, `<tool_call|>`. */
+    markers?: Record<keyof typeof GEMMA4_MARKERS, number>;
 }
 
 export function specialTokenIds(family: VocabFamily, vocab: Vocab): SpecialTokenIds {
@@ -81,11 +69,12 @@ export function specialTokenIds(family: VocabFamily, vocab: Vocab): SpecialToken
     };
     return {
         bos: id(t.bos), eos: id(t.eos), unk: id(t.unk), pad: t.pad === undefined ? undefined : id(t.pad),
-        fim: {
+        fim: t.fim === undefined ? undefined : {
             prefix: id(t.fim.prefix), suffix: id(t.fim.suffix), middle: id(t.fim.middle),
             pad: id(t.fim.pad), repo: id(t.fim.repo), fileSeparator: id(t.fim.fileSeparator)
         },
-        turnStart: id(t.turnStart), turnEnd: id(t.turnEnd)
+        turnStart: id(t.turnStart), turnEnd: id(t.turnEnd),
+        markers: family === "gemma4" ? Object.fromEntries(Object.entries(GEMMA4_MARKERS).map(([k, text]) => [k, id(text)])) as Record<keyof typeof GEMMA4_MARKERS, number> : undefined
     };
 }
 
@@ -96,8 +85,10 @@ export function bannedTokens(vocab: Vocab): Set<number> {
     return banned;
 }
 
-export function writeTokenizerMetadata(writer: GgufWriter, family: VocabFamily, vocab: Vocab): void {
-    const ids = specialTokenIds(family, vocab);
+/** The llama models' tokenizer keys (the gemma4 models copy real Gemma 4's: gemma4RealVocab.ts). */
+export function writeLlamaTokenizer(writer: GgufWriter, vocab: Vocab): void {
+    const ids = specialTokenIds("llama", vocab);
+    const fim = ids.fim!;
     writer
         .set("tokenizer.ggml.model", kv.str("gemma4"))
         .set("tokenizer.ggml.tokens", kv.strings(vocab.tokens))
@@ -110,13 +101,12 @@ export function writeTokenizerMetadata(writer: GgufWriter, family: VocabFamily, 
         .set("tokenizer.ggml.add_bos_token", kv.bool(true))
         .set("tokenizer.ggml.add_eos_token", kv.bool(false))
         .set("tokenizer.ggml.add_space_prefix", kv.bool(false))
-        .set("tokenizer.ggml.fim_pre_token_id", kv.u32(ids.fim.prefix))
-        .set("tokenizer.ggml.fim_suf_token_id", kv.u32(ids.fim.suffix))
-        .set("tokenizer.ggml.fim_mid_token_id", kv.u32(ids.fim.middle))
-        .set("tokenizer.ggml.fim_pad_token_id", kv.u32(ids.fim.pad))
-        .set("tokenizer.ggml.fim_rep_token_id", kv.u32(ids.fim.repo))
-        .set("tokenizer.ggml.fim_sep_token_id", kv.u32(ids.fim.fileSeparator))
-        .set("tokenizer.chat_template", kv.str(family === "gemma4" ? GEMMA4_CHAT_TEMPLATE : CHATML_TEMPLATE));
-    if (ids.pad !== undefined) writer.set("tokenizer.ggml.padding_token_id", kv.u32(ids.pad));
-    if (family === "llama") writer.set("tokenizer.ggml.eot_token_id", kv.u32(ids.turnEnd));
+        .set("tokenizer.ggml.fim_pre_token_id", kv.u32(fim.prefix))
+        .set("tokenizer.ggml.fim_suf_token_id", kv.u32(fim.suffix))
+        .set("tokenizer.ggml.fim_mid_token_id", kv.u32(fim.middle))
+        .set("tokenizer.ggml.fim_pad_token_id", kv.u32(fim.pad))
+        .set("tokenizer.ggml.fim_rep_token_id", kv.u32(fim.repo))
+        .set("tokenizer.ggml.fim_sep_token_id", kv.u32(fim.fileSeparator))
+        .set("tokenizer.chat_template", kv.str(CHATML_TEMPLATE))
+        .set("tokenizer.ggml.eot_token_id", kv.u32(ids.turnEnd));
 }

@@ -7,11 +7,12 @@ import {CursorContextCache} from "./cursorContextCache";
 import {Indexer, type UpdateResult} from "./indexer";
 import {likelyToFit, pack} from "./pack";
 import {retrieveForCursor} from "./retrieveCursor";
+import {searchMentions} from "./retrieveMentions";
 import {retrieveForQuestion} from "./retrieveQuestion";
 import {StableSymbols} from "./stableSymbols";
 import {ContextPolicy} from "./secrets/contextPolicy";
 import type {TokenCounter} from "./tokenCount";
-import type {CursorContext, CursorRequest, IndexOptions, IndexProgress, IndexStats, PackResult, QuestionRequest, Snippet} from "./types";
+import type {CursorContext, CursorRequest, IndexOptions, IndexProgress, IndexStats, MentionCandidate, PackResult, QuestionRequest, Snippet} from "./types";
 
 export class ContextEngine {
     /** What may be used as context: every request's inputs and every ranked snippet pass through it. */
@@ -129,6 +130,12 @@ export class ContextEngine {
         if (current) await this.sync(current.path, current.text);
         const allowed = {...request, current, openEditors: this.policy.openEditors(request.openEditors)};
         return this.policy.snippets(retrieveForQuestion(this.indexer, allowed, this.onError), current?.path);
+    }
+
+    /** The chat's `@file` / `@symbol` picker: candidates from the index that the context policy allows. */
+    searchMentions(kind: "file" | "symbol", query: string, limit: number): MentionCandidate[] {
+        return searchMentions(this.indexer, kind, query, limit * 2, (p) => this.displayPath(p))
+            .filter((c) => this.policy.allows(c.path)).slice(0, limit);
     }
 
     async contextForCursor(request: CursorRequest, counter?: TokenCounter): Promise<PackResult> {

@@ -4,6 +4,7 @@ import path from "node:path";
 import {runSource} from "./deadline";
 import {queryTerms} from "./identifiers";
 import {repoMapSnippets} from "./repoMap";
+import {mentionSnippets} from "./retrieveMentions";
 import {definitionSnippet, lineRangeSnippet, outlineSnippet, type SnippetSourceFiles} from "./snippets";
 import type {QuestionRequest, Snippet} from "./types";
 
@@ -14,6 +15,7 @@ const currentFileWindow = 40;
 export function retrieveForQuestion(files: SnippetSourceFiles, request: QuestionRequest, onError?: (m: string) => void): Snippet[] {
     const budget = request.timeBudgetMs ?? defaultTimeBudgetMs;
     return [
+        ...runSource("mentions", budget, () => mentionSnippets(files, request.mentions), onError),
         ...runSource("current", budget, () => currentSnippets(files, request), onError),
         ...runSource("namedSymbols", budget, (d) => namedSymbolSnippets(files, request.question, () => d.expired()), onError),
         ...runSource("namedFiles", budget, (d) => namedFileSnippets(files, request.question, () => d.expired()), onError),

@@ -182,6 +182,29 @@ export interface QuestionRequest {
     openEditors?: OpenEditor[];
     budgetTokens: number;
     timeBudgetMs?: number;
+    /** What the user named with `@file`, `@symbol` and `@workspace` (retrieveMentions.ts). */
+    mentions?: QuestionMentions;
+}
+
+export interface QuestionMentions {
+    /** Absolute paths. */
+    files?: string[];
+    symbols?: Array<{name: string, path: string}>;
+    /** The repository map first. */
+    workspace?: boolean;
+}
+
+/** An entry of the chat's `@file` / `@symbol` picker. */
+export interface MentionCandidate {
+    kind: "file" | "symbol";
+    path: string;
+    /** As shown: a workspace-relative path, or a (container-qualified) symbol name. */
+    label: string;
+    name?: string;
+    detail?: string;
+    /** Zero-based lines of the symbol's definition (0 for a file). */
+    line: number;
+    endLine: number;
 }
 
 export interface IndexProgress {

@@ -33,10 +33,14 @@ export class RuntimeService implements vscode.Disposable {
     private readonly modelChanged = new vscode.EventEmitter<ModelInfo | undefined>();
     /** Fires after every (re)load, with the new model, or undefined when none could be loaded. */
     readonly onDidChangeModel = this.modelChanged.event;
+    private loadingPath: string | undefined;
+    private readonly stateChanged = new vscode.EventEmitter<void>();
+    /** Fires when a load starts or ends and when the process's state changes (the chat view shows them). */
+    readonly onDidChangeState = this.stateChanged.event;
 
     constructor(extensionUri: vscode.Uri, private readonly log: OutputLog, private readonly resolve: LoadResolver) {
         this.client = new RuntimeClient({hostPath: vscode.Uri.joinPath(extensionUri, "dist", "runtime-host.mjs").fsPath, log});
-        this.client.onStateChange((state) => this.showState(state));
+        this.client.onStateChange((state) => { this.showState(state); this.stateChanged.fire(); });
         this.client.onCrash((crash) => {
             // One notice per episode: a runtime that crashes again before it was healthy for a while says nothing new.
             const notice = crashNotice(crash);
@@ -63,6 +67,8 @@ export class RuntimeService implements vscode.Disposable {
     get modelInfo(): ModelInfo | undefined { return this.model; }
     /** Why the last load failed (shown to the user as well), until a load succeeds. */
     get lastLoadError(): string | undefined { return this.loadError; }
+    /** The model file being loaded, while a load is under way. */
+    get loadingModelPath(): string | undefined { return this.loadingPath; }
 
     /** Loads what the settings name, unless it is loaded (or loading) already. The newest call wins. */
     async apply(config: HearthConfig): Promise<void> {
@@ -74,6 +80,8 @@ export class RuntimeService implements vscode.Disposable {
             },
             (params, signal) => {
                 this.statusBar.loading(params.modelPath);
+                this.loadingPath = params.modelPath;
+                this.stateChanged.fire();
                 return this.client.load(params, {signal});
             }
         );
@@ -104,7 +112,9 @@ export class RuntimeService implements vscode.Disposable {
                 if (outcome.params !== undefined) this.setModel(undefined);
                 break;
         }
+        if (!this.loads.busy) this.loadingPath = undefined;
         this.showState(this.client.state);
+        this.stateChanged.fire();
     }
 
     /** The GPU memory the runtime process sees (it alone may load the native library); undefined on CPU-only machines. */
@@ -176,6 +186,7 @@ export class RuntimeService implements vscode.Disposable {
         this.loads.cancel();
         this.statusBar.dispose();
         this.modelChanged.dispose();
+        this.stateChanged.dispose();
         void this.client.dispose();
     }
 }

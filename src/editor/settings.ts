@@ -42,7 +42,8 @@ export function readConfig(): HearthConfig {
             softDeadlineMs: get("completion.softDeadlineMs"),
             hardDeadlineMs: get("completion.hardDeadlineMs")
         },
-        chat: {reasoning: get("chat.reasoning")}
+        chat: {reasoning: get("chat.reasoning"), maxTokens: get("chat.maxTokens")},
+        tokenTax: {pricePerMillionTokens: get("tokenTax.pricePerMillionTokens")}
     };
 }
 

@@ -12,7 +12,7 @@ import {Backoff, type BackoffOptions} from "./backoff";
 import {CallbackMap} from "./callbackMap";
 import {
     PROTOCOL_VERSION, RuntimeError, clientMessageProblem, hostMessageProblem, isHostMessage, paramsProblem,
-    type ChatParams, type ClientMessage, type CompleteParams, type GenerationResult, type HostMessage, type LoadParams,
+    type ChatParams, type ClientMessage, type CompleteParams, type GenerationResult, type GenerationStats, type HostMessage, type LoadParams,
     type Method, type Methods, type ModelInfo, type RuntimeStatus, type TextChunk
 } from "./protocol";
 import {spawnRuntime} from "./spawner";
@@ -51,6 +51,18 @@ export interface RuntimeClientOptions {
 export interface StreamOptions {
     signal?: AbortSignal;
     onText?(text: string): void;
+    /** Which feature asked, for the usage counters (onRequestFinished); default: by method (complete → completion, chat → chat). */
+    feature?: RequestFeature;
+}
+
+/** The features whose generations the token tax counts (src/usage). */
+export type RequestFeature = "completion" | "chat" | "refactor" | "languageModel";
+
+/** A generation that ran to its end (not one cancelled or failed): what it cost, for the token tax. */
+export interface FinishedRequest {
+    method: "complete" | "chat";
+    feature: RequestFeature;
+    stats: GenerationStats;
 }
 
 export interface LoadOptions {
@@ -89,6 +101,7 @@ export class RuntimeClient {
     private readonly stateListeners = new Set<Listener<RuntimeState>>();
     private readonly crashListeners = new Set<Listener<CrashInfo>>();
     private readonly reloadFailedListeners = new Set<Listener<ReloadFailure>>();
+    private readonly finishedListeners = new Set<Listener<FinishedRequest>>();
 
     constructor(private readonly options: RuntimeClientOptions) {
         this.backoff = new Backoff(options.backoff);
@@ -114,6 +127,12 @@ export class RuntimeClient {
     onReloadFailed(listener: Listener<ReloadFailure>): () => void {
         this.reloadFailedListeners.add(listener);
         return () => this.reloadFailedListeners.delete(listener);
+    }
+
+    /** Every complete and chat request that finished, whoever sent it: the one place the token tax is fed from. */
+    onRequestFinished(listener: Listener<FinishedRequest>): () => void {
+        this.finishedListeners.add(listener);
+        return () => this.finishedListeners.delete(listener);
     }
 
     /** Starts the process (once); later calls wait for the same start. A runtime that gave up stays down until restart() or load(). */
@@ -181,7 +200,12 @@ export class RuntimeClient {
         if (method === "load") return this.load(params as LoadParams, options) as Promise<Methods[M]["result"]>;
         // A request made while the process restarts waits for the new one (and its model) instead of failing.
         await this.whenUp(options.signal, true);
-        return this.dispatch(method, params, options);
+        const result = await this.dispatch(method, params, options);
+        if (method === "complete" || method === "chat") {
+            const feature = options.feature ?? (method === "complete" ? "completion" : "chat");
+            this.emit(this.finishedListeners, {method, feature, stats: (result as GenerationResult).stats});
+        }
+        return result;
     }
 
     async dispose(): Promise<void> {

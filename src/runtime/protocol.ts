@@ -71,6 +71,12 @@ export interface ChatParams {
     maxTokens: number;
     /** Gemma 4's thinking; off by default. */
     reasoning: boolean;
+    /**
+     * The answer repeats much of the prompt (a rewrite of code it holds): draft by prompt lookup over the prompt
+     * for this request, even where a draft model is loaded (unless drafting is off). Output is unchanged either way.
+     * The embedded engine honours it; llama-server and endpoints draft as they are configured.
+     */
+    promptLookup?: boolean;
 }
 
 export interface GenerationStats {
@@ -237,7 +243,9 @@ const paramChecks: {[M in Method]: Check} = {
         context: text, prefix: text, suffix: text, maxTokens: amount, stop: listOf(text),
         instruct: optional(shape<InstructCompletion>({user: text, prefill: text}))
     }),
-    chat: shape<ChatParams>({messages: listOf(shape<ChatMessage>({role: oneOf(ROLES), content: text})), maxTokens: amount, reasoning: flag}),
+    chat: shape<ChatParams>({
+        messages: listOf(shape<ChatMessage>({role: oneOf(ROLES), content: text})), maxTokens: amount, reasoning: flag, promptLookup: optional(flag)
+    }),
     tokenCount: shape<Methods["tokenCount"]["params"]>({texts: listOf(text)}),
     status: shape<object>({}),
     machine: shape<Methods["machine"]["params"]>({gpu: oneOf(GPU_CHOICES)})

@@ -53,23 +53,34 @@ describe("embedded engine", function () {
         assert.equal(engine.info.vocabSize, entry.vocabSize);
         assert.equal(engine.info.trainContextSize, entry.contextLength);
         assert.ok(engine.info.contextSize >= 2048 && engine.info.contextSize <= entry.contextLength);
-        assert.equal(engine.info.hasFim, true);
+        assert.equal(engine.info.hasFim, false, "real Gemma 4 has no FIM tokens");
         assert.equal(engine.info.chatWrapper, "Gemma 4");
         assert.equal(engine.info.drafter, "none");
     });
 
-    it("wraps completions in the model's own FIM tokens, prefix-suffix-middle", async function () {
-        const fim = ensureTestModels().vocabs.gemma4.specialTokens.fim;
-        const tokens = buildCompletionPrompt(model, {context: "// a.ts\n", prefix: "const x = ", suffix: ";\n"}, 4096);
-        const prefixAt = tokens.indexOf(fim.prefix as Token), suffixAt = tokens.indexOf(fim.suffix as Token);
-        assert.ok(prefixAt >= 0 && prefixAt <= 1, "FIM prefix token first (after BOS)");
-        assert.ok(suffixAt > prefixAt);
-        assert.equal(tokens.at(-1), fim.middle);
-        assert.equal(model.detokenize(tokens.slice(prefixAt + 1, suffixAt)), "// a.ts\nconst x = ");
-        assert.equal(model.detokenize(tokens.slice(suffixAt + 1, -1)), ";\n");
-        // The engine's real prompt ends in the FIM middle token: its first token is that token's successor.
-        const result = await engine.complete({context: "// a.ts\n", prefix: "const x = ", suffix: ";\n", maxTokens: 8, stop: []}, control());
-        assert.deepEqual(model.tokenize(result.text, false).slice(0, 3), expectedGreedy(testModelEntry("gemma4-target"), fim.middle, 3));
+    it("wraps completions in the model's own FIM tokens, prefix-suffix-middle (llama-target: Gemma 4 has none)", async function () {
+        const fim = ensureTestModels().vocabs.llama.specialTokens.fim!;
+        const llamaModel = await (await sharedLlama("off")).loadModel({modelPath: testModelPath("llama-target"), gpuLayers: 0});
+        const fimEngine = await createEmbeddedEngine(params({modelPath: testModelPath("llama-target")}), log);
+        try {
+            assert.equal(fimEngine.info.hasFim, true);
+            const tokens = buildCompletionPrompt(llamaModel, {context: "// a.ts\n", prefix: "const x = ", suffix: ";\n"}, 4096);
+            const prefixAt = tokens.indexOf(fim.prefix as Token), suffixAt = tokens.indexOf(fim.suffix as Token);
+            assert.ok(prefixAt >= 0 && prefixAt <= 1, "FIM prefix token first (after BOS)");
+            assert.ok(suffixAt > prefixAt);
+            assert.equal(tokens.at(-1), fim.middle);
+            assert.equal(llamaModel.detokenize(tokens.slice(prefixAt + 1, suffixAt)), "// a.ts\nconst x = ");
+            assert.equal(llamaModel.detokenize(tokens.slice(suffixAt + 1, -1)), ";\n");
+            // The engine's real prompt ends in the FIM middle token: its first token is that token's successor.
+            const result = await fimEngine.complete({context: "// a.ts\n", prefix: "const x = ", suffix: ";\n", maxTokens: 8, stop: []}, control());
+            assert.deepEqual(llamaModel.tokenize(result.text, false).slice(0, 3), expectedGreedy(testModelEntry("llama-target"), fim.middle, 3));
+        } finally {
+            await fimEngine.dispose();
+            await llamaModel.dispose();
+        }
+        // Without FIM tokens the prompt is the text before the cursor, continued as plain text.
+        const plain = buildCompletionPrompt(model, {context: "// a.ts\n", prefix: "const x = ", suffix: ";\n"}, 4096);
+        assert.equal(model.detokenize(plain), "// a.ts\nconst x = ");
     });
 
     it("reuses the KV cache for the shared prefix: one more keystroke evaluates only the new tokens", async function () {
@@ -105,7 +116,7 @@ describe("embedded engine", function () {
     });
 
     it("ends before a stop token and never emits it", async function () {
-        // The generated models never choose end-of-turn themselves, so a token of their greedy chain plays its part.
+        // A token of the greedy chain (before its own end-of-turn) plays the stop token's part.
         const context = await model.createContext({contextSize: 2048, threads: 1});
         try {
             const prompt = model.tokenize("export function createTokenizer(model) {", false);

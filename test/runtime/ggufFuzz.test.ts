@@ -17,18 +17,24 @@ import {validateModelFiles, type ValidateRequest} from "../../src/runtime/models
 import {RuntimeError, type LoadParams} from "../../src/runtime/protocol";
 import {findLlamaServerBinary} from "../../src/runtime/llamaServerBinary";
 import {makeMutants, readLayout, writeMutant, type Mutant} from "../support/ggufMutants";
-import {ensureTestModels, testModelPath, type ModelName} from "../support/testModels";
+import {ensureTestModels, fuzzBasePath, testModelPath, type ModelName} from "../support/testModels";
+import type {FuzzBaseName} from "../../scripts/testModels/fuzzBases";
 
 const hostPath = path.resolve("dist/runtime-host.mjs");
 const SEED = 20260601;
 const FULL = process.env.HEARTH_FUZZ_FULL === "1";
-/** Mutants per base model, 2,100 in all, and how many accepted ones of each the suite loads natively. */
-const BASES: ReadonlyArray<{base: ModelName, mutants: number, nativeLoads: number}> = [
-    {base: "gemma4-draft", mutants: 900, nativeLoads: 24},
+/**
+ * Mutants per base model, 2,100 in all, and how many accepted ones of each the suite loads natively. The gemma4
+ * bases are the small fuzz models (scripts/testModels/fuzzBases.ts): the real-vocabulary ones have 15 MB headers.
+ */
+type Base = ModelName | FuzzBaseName;
+const BASES: ReadonlyArray<{base: Base, mutants: number, nativeLoads: number}> = [
+    {base: "gemma4-small-draft", mutants: 900, nativeLoads: 24},
     {base: "llama-draft", mutants: 500, nativeLoads: 6},
-    // MTP drafters run only on llama-server, and each start loads the 210 MB target: a few.
-    {base: "gemma4-assistant", mutants: 700, nativeLoads: 2}
+    // MTP drafters run only on llama-server: a few.
+    {base: "gemma4-small-assistant", mutants: 700, nativeLoads: 2}
 ];
+const basePath = (base: Base) => (base.startsWith("gemma4-small-") ? fuzzBasePath(base as FuzzBaseName) : testModelPath(base as ModelName));
 /** Heap the in-process pass may grow by: the reader's budget bounds a header to far less. */
 const HEAP_BOUND_BYTES = 256 << 20;
 /** Peak resident memory of the runtime process across every load. */
@@ -36,7 +42,7 @@ const RUNTIME_RSS_BOUND_BYTES = 2 * 2 ** 30;
 
 interface Case {
     id: number;
-    base: ModelName;
+    base: Base;
     mutant: Mutant;
     file: string;
     request: ValidateRequest;
@@ -56,12 +62,12 @@ describe("hostile GGUF files", function () {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-fuzz-"));
         let id = 0;
         for (const [index, {base, mutants}] of BASES.entries()) {
-            const layout = readLayout(testModelPath(base));
+            const layout = readLayout(basePath(base));
             for (const mutant of makeMutants(layout, mutants, SEED + index)) {
                 const file = path.join(dir, `${base}-${id}.gguf`);
                 // An MTP drafter can only be judged beside its target.
-                const request: ValidateRequest = base === "gemma4-assistant"
-                    ? {modelPath: testModelPath("gemma4-target"), drafterPath: file, drafterMode: "mtp"}
+                const request: ValidateRequest = base === "gemma4-small-assistant"
+                    ? {modelPath: fuzzBasePath("gemma4-small-target"), drafterPath: file, drafterMode: "mtp"}
                     : {modelPath: file, drafterMode: "off"};
                 cases.push({id: id++, base, mutant, file, request});
             }
@@ -120,7 +126,7 @@ describe("hostile GGUF files", function () {
         for (const {base, nativeLoads} of BASES) {
             const seen = new Set<string>();
             const distinct = cases.filter((c) => c.base === base && c.verdict === "accepted" && !seen.has(c.mutant.signature) && seen.add(c.mutant.signature));
-            if (base === "gemma4-assistant" && !server.found) continue;
+            if (base === "gemma4-small-assistant" && !server.found) continue;
             for (const c of FULL ? distinct : spread(distinct, nativeLoads)) native.add(c);
         }
         const counts = {refusedAsHere: 0, loaded: 0, refusedByLlamaCpp: 0, acceptedNotLoaded: 0};

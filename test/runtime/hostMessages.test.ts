@@ -73,7 +73,8 @@ describe("runtime host over raw IPC", function () {
 
     it("beats while a chat answer streams, with the number of requests in progress, and stays silent when idle", async function () {
         host = new RawHost();
-        const load: LoadParams = {engine: "embedded", modelPath: testModelPath("gemma4-target"), drafterMode: "off", maxDraftTokens: 8, contextSize: 4096, gpu: "off", threads: 1};
+        // llama-target: its answers never end, so the stream outlasts three beats (gemma4-target's end after 48 tokens).
+        const load: LoadParams = {engine: "embedded", modelPath: testModelPath("llama-target"), drafterMode: "off", maxDraftTokens: 8, contextSize: 4096, gpu: "off", threads: 1};
         host.send({kind: "request", id: 1, method: "load", params: load});
         const loaded = await host.next((m) => (m.kind === "result" || m.kind === "error") && m.id === 1).catch((error: Error) => {
             throw new Error(`${error.message}; received ${JSON.stringify(host.received).slice(0, 2000)}`);

@@ -103,8 +103,8 @@ describe("llama-server engine", function () {
             assert.equal(engine.info.engine, "llamaServer");
             assert.equal(engine.info.architecture, "gemma4");
             assert.equal(engine.info.contextSize, 2048);
-            assert.equal(engine.info.vocabSize, 1024);
-            assert.equal(engine.info.hasFim, true);
+            assert.equal(engine.info.vocabSize, 262144, "real Gemma 4's vocabulary");
+            assert.equal(engine.info.hasFim, false, "real Gemma 4 has no FIM tokens");
         }
         assert.equal(mtp.info.drafter, "mtp");
         assert.equal(mtp.info.drafterPath, testModelPath("gemma4-assistant"));
@@ -194,7 +194,7 @@ describe("llama-server engine", function () {
         const endpoint = await createOpenAiCompatibleEngine(loadParams({engine: "openaiCompatible", endpoint: {url: `${plain.baseUrl}/v1`, model: "", apiKey: plain.apiKey}}), log);
         try {
             assert.equal(endpoint.info.engine, "openaiCompatible");
-            assert.equal(endpoint.info.hasFim, true);
+            assert.equal(endpoint.info.hasFim, false, "the server's model (real Gemma 4's vocabulary) has no FIM tokens");
             assert.equal(endpoint.info.contextSize, 2048);
             const control = collect();
             const remote = await endpoint.complete(fimPrompts[0], control);

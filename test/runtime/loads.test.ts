@@ -102,7 +102,8 @@ describe("loads in a row (runtime process)", function () {
         fs.writeFileSync(failing, "#!/bin/sh\nsleep 1\necho 'error: failing on purpose' >&2\nexit 3\n", {mode: 0o755});
         const runtime = await client();
         const doomed = runtime.load({...embedded("gemma4-target"), engine: "llamaServer", llamaServerPath: failing});
-        await delay(300);
+        // The server starts once validate.ts has read the model's header (real Gemma 4's vocabulary: about a second).
+        for (const end = Date.now() + 10_000; llamaServerChildren(runtime.pid!).length === 0 && Date.now() < end;) await delay(50);
         assert.equal(llamaServerChildren(runtime.pid!).length, 1, "the failing server was not started");
         const newer = runtime.load(embedded("gemma4-target"));
         await assert.rejects(doomed, isCancelled);
@@ -127,22 +128,24 @@ describe("loads in a row (runtime process)", function () {
     });
 
     it("holds one model's memory after a model is replaced by loads in a row", async function () {
-        // Reference: the same models loaded one after another, each waited for (each old engine disposed).
+        // Reference: the same models loaded one after another, each waited for (each old engine disposed). The
+        // replaced one is gemma4-target: a leak would add its 244 MB of weights; both sequences read its 15 MB
+        // header (real Gemma 4's vocabulary), so the garbage that leaves behind is on both sides.
         const reference = await client();
-        await reference.load(embedded("gemma4-target"));
-        await reference.complete(complete);
         await reference.load(embedded("llama-target"));
+        await reference.complete(complete);
         await reference.load(embedded("gemma4-target"));
+        await reference.load(embedded("llama-target"));
         await reference.complete(complete);
         const referenceMb = rssMb(reference.pid!);
         await reference.dispose();
 
         const runtime = await client();
-        await runtime.load(embedded("gemma4-target"));
+        await runtime.load(embedded("llama-target"));
         await runtime.complete(complete);
-        const replaced = runtime.load(embedded("llama-target"));
+        const replaced = runtime.load(embedded("gemma4-target"));
         await delay(200);
-        const newest = runtime.load(embedded("gemma4-target"));
+        const newest = runtime.load(embedded("llama-target"));
         await assert.rejects(replaced, isCancelled);
         await newest;
         await runtime.complete(complete);

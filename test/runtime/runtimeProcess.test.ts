@@ -32,7 +32,7 @@ describe("runtime process with the embedded engine", function () {
         const info = await client.load(loadParams());
         assert.equal(info.architecture, "gemma4");
         assert.equal(info.engine, "embedded");
-        assert.equal(info.hasFim, true);
+        assert.equal(info.hasFim, false, "real Gemma 4 has no FIM tokens");
         const chunks: string[] = [];
         const result = await client.complete({...complete, prefix: "export function "}, {onText: (t) => chunks.push(t)});
         assert.equal(result.stopReason, "maxTokens");

@@ -7,13 +7,42 @@ import {cacheDir} from "./tools.mjs";
 export const artifactsDir = path.join(cacheDir, "artifacts");
 
 export const workbenchActions = {
-    /** Saves a screenshot of the whole workbench as <artifactsDir>/<name>.png and returns its path. */
-    async screenshot(page, {name}) {
+    /**
+     * Saves a screenshot of the whole workbench as <artifactsDir>/<name>.png and returns its path; with `selector`,
+     * of the first workbench element it matches only (".part.sidebar": the side bar and the views in it).
+     */
+    async screenshot(page, {name, selector}) {
         if (!/^[\w.-]+$/.test(name ?? "")) throw new Error(`bad screenshot name ${name}`);
         fs.mkdirSync(artifactsDir, {recursive: true});
         const file = path.join(artifactsDir, `${name}.png`);
-        await page.screenshot({path: file});
+        if (typeof selector === "string" && selector !== "") await page.locator(selector).first().screenshot({path: file});
+        else await page.screenshot({path: file});
         return file;
+    },
+
+    /**
+     * Inside a webview (the frame whose page has an element matching `frame`, default the chat's "#question"): the
+     * text of every element matching `selector` (with `html`, their markup).
+     */
+    async webviewQuery(page, {frame, selector, html = false}) {
+        if (typeof selector !== "string" || selector === "") throw new Error("webviewQuery needs a selector");
+        const found = await webviewFrame(page, frame);
+        return found.locator(selector).evaluateAll((elements, wantHtml) => elements.map((element) =>
+            wantHtml ? element.outerHTML : (element.textContent ?? "").replace(/\u00a0/g, " ")), html);
+    },
+
+    /** Clicks the `index`-th element matching `selector` inside a webview, with the mouse, as a user does. */
+    async webviewClick(page, {frame, selector, index = 0}) {
+        if (typeof selector !== "string" || selector === "") throw new Error("webviewClick needs a selector");
+        const found = await webviewFrame(page, frame);
+        await found.locator(selector).nth(index).click({timeout: 15000});
+    },
+
+    /** Moves the keyboard focus to the first element matching `selector` inside a webview (a click, as a user does). */
+    async webviewFocus(page, {frame, selector}) {
+        if (typeof selector !== "string" || selector === "") throw new Error("webviewFocus needs a selector");
+        const found = await webviewFrame(page, frame);
+        await found.locator(selector).first().click({timeout: 15000});
     },
 
     /** Moves the mouse over the first element showing `text` (a status bar item, say), so its hover opens. */
@@ -57,3 +86,16 @@ export const workbenchActions = {
             wantHtml ? element.outerHTML : (element.textContent ?? "").replace(/\u00a0/g, " ")), html);
     }
 };
+
+/** A webview's content frame (webviews nest their page two iframes deep): the first whose page matches `marker`. */
+async function webviewFrame(page, marker = "#question") {
+    const deadline = Date.now() + 30000;
+    for (;;) {
+        for (const frame of page.frames()) {
+            if (frame.isDetached()) continue;
+            if (await frame.locator(marker).count().catch(() => 0) > 0) return frame;
+        }
+        if (Date.now() > deadline) throw new Error(`no webview shows ${marker}`);
+        await page.waitForTimeout(200);
+    }
+}

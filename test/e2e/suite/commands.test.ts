@@ -40,10 +40,10 @@ describe("commands", () => {
         await vscode.commands.executeCommand("hearth.showRuntimeLog");
     });
 
-    it("answers a command that is not built yet with a plain message", async () => {
-        const message = await vscode.commands.executeCommand<string>("hearth.explainSelection");
-        assert.equal(typeof message, "string");
-        assert.match(message, /Explain Selection/);
-        assert.match(message, /not available yet/);
+    it("answers a refactor with no editor open with a plain message, changing nothing", async () => {
+        await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+        const result = await vscode.commands.executeCommand<{outcome: string, message?: string}>("hearth.rewriteSelection", {instruction: "x"});
+        assert.notEqual(result.outcome, "accepted");
+        assert.match(result.message ?? "", /editor|file/i, JSON.stringify(result));
     });
 });

@@ -2,11 +2,12 @@
 // ghost text read from the editor's DOM, produced by the real runtime on the generated gemma4 model, accepted
 // with Tab or one word at a time, typed into, and a superseded request cancelled through to the runtime.
 //
-// The generated model's greedy output follows a token-bigram table (scripts/testModels/README.md): what it writes
-// depends on the last token before the cursor, so the lines typed here end in tokens whose continuation is short
-// (`typeof` → ` item === "string")`, `trim` → `LeadingSpace");`, `((` → `value)`) or a loop that runs to the
-// token budget (`(`). The FIM prompt always ends in <|fim_middle|>, after which the model writes `\n            }`:
-// a FIM suggestion shows only where a multi-line one is wanted, after a block's opening brace at the end of the file.
+// The generated models' greedy output follows a token-bigram table (scripts/testModels/README.md): what they write
+// depends on the last token before the cursor. gemma4-target is built on real Gemma 4's vocabulary and chat
+// template, with no FIM tokens, so "auto" gives it the instruct prompt; its answers end with <turn|> within about
+// 50 tokens (`value.` → `length > 0; …`, a word first; `` ` `` → `LlamaTextConstructor``, short). The FIM path
+// runs on llama-target, which has FIM tokens: after <|fim_middle|> it writes `\n            }`, so a FIM
+// suggestion shows only where a multi-line one is wanted, after a block's opening brace at the end of the file.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
@@ -17,6 +18,7 @@ import {toCompletionDocument} from "../../../src/completion/inlineProvider";
 import {activateHearth, askHarness, waitUntil} from "./helpers";
 
 const target = path.join(process.env.HEARTH_E2E_MODELS_DIR ?? "", "gemma4-target.gguf");
+const fimTarget = path.join(process.env.HEARTH_E2E_MODELS_DIR ?? "", "llama-target.gguf");
 const HEADER = "export function describeValue(value: unknown): string {";
 const LAST_LINE = "export function perimeter(points: readonly Point[]): number";
 
@@ -140,11 +142,13 @@ describe("inline completions in VS Code (typed in Chromium, the real runtime)", 
         // The empty secondary side bar only narrows the editor the screenshots show.
         await vscode.commands.executeCommand("workbench.action.closeAuxiliaryBar");
         // A small context budget keeps prompts short: on two busy cores a long prompt costs seconds per request.
-        await setHearth({"drafter.mode": "off", "model.path": target, "completion.promptStyle": "instruct", "context.completionBudgetTokens": 256, ...patient});
-        await waitUntil("the model to load", () => api.runtime.modelInfo?.modelPath === target && api.runtime.client.state === "ready",
-            api.runtime.onDidChangeModel, 120_000);
-        assert.equal(api.runtime.modelInfo?.hasFim, true, "the generated gemma4 target has FIM tokens, so \"auto\" picks FIM");
+        await setHearth({"drafter.mode": "off", "model.path": target, "completion.promptStyle": "auto", "context.completionBudgetTokens": 256, ...patient});
+        await loadModel(target);
+        assert.equal(api.runtime.modelInfo?.hasFim, false, "the generated gemma4 target, like real Gemma 4, has no FIM tokens, so \"auto\" picks instruct");
     });
+
+    const loadModel = (modelPath: string) => waitUntil(`${path.basename(modelPath)} to load`,
+        () => api.runtime.modelInfo?.modelPath === modelPath && api.runtime.client.state === "ready", api.runtime.onDidChangeModel, 120_000);
 
     beforeEach(() => api.completions.completer.clear());
 
@@ -164,13 +168,16 @@ describe("inline completions in VS Code (typed in Chromium, the real runtime)", 
         await setHearth(Object.fromEntries(["drafter.mode", "model.path", "completion.promptStyle", "context.completionBudgetTokens", ...Object.keys(patient)].map((key) => [key, undefined])));
     });
 
+    // "auto" on each model: instruct on gemma4-target (no FIM tokens), FIM on llama-target (FIM tokens).
     const styles = [
-        {setting: "instruct", name: "instruct", line: HEADER, typed: "if (typeof"},
-        {setting: "auto", name: "fim", line: LAST_LINE, typed: " {"}
+        {name: "instruct", model: target, line: HEADER, typed: "if (typeof"},
+        {name: "fim", model: fimTarget, line: LAST_LINE, typed: " {"}
     ] as const;
     for (const style of styles) {
         it(`shows the runtime's suggestion as ghost text while typing, and Tab accepts it (${style.name} prompt)`, reported(async () => {
-            await setHearth({"completion.promptStyle": style.setting});
+            await setHearth({"completion.promptStyle": "auto", "model.path": style.model});
+            await loadModel(style.model);
+            assert.equal(api.runtime.modelInfo?.hasFim, style.name === "fim");
             const before = counters();
             const runtimeBefore = (await api.runtime.client.status()).totals;
             const editor = await openAt(style.line);
@@ -193,14 +200,18 @@ describe("inline completions in VS Code (typed in Chromium, the real runtime)", 
             assert.ok(editor.selection.active.isEqual(editor.document.positionAt((typedBefore + suggestion!).length)), "the cursor stands after it");
             // The accept command ran: the Completer prefetches what follows the accepted text.
             await waitUntil("the accept command", () => counters().prefetched > prefetched, undefined, 10_000);
+            if (style.model !== target) {
+                await setHearth({"model.path": target});
+                await loadModel(target);
+            }
         }));
     }
 
     it("accepts one word of a suggestion with the partial-accept command", reported(async () => {
         await setHearth({"completion.promptStyle": "instruct"});
-        // `trim` is followed by `LeadingSpace");`: a suggestion that starts with a word (VS Code takes leading
+        // `value.` is followed by `length > 0; …`: a suggestion that starts with a word (VS Code takes leading
         // whitespace as a step of its own).
-        const editor = await typeInBody("const name = value.trim");
+        const editor = await typeInBody("const name = value.");
         const shown = await waitForGhost("ghost text to accept a word of");
         const {before, after} = cursorText(editor);
         await vscode.commands.executeCommand("editor.action.inlineSuggest.acceptNextWord");
@@ -217,7 +228,7 @@ describe("inline completions in VS Code (typed in Chromium, the real runtime)", 
 
     it("keeps showing the rest of a suggestion typed into, with no new request", reported(async () => {
         await setHearth({"completion.promptStyle": "instruct"});
-        await typeInBody("if (typeof");
+        await typeInBody("const label = `");
         const shown = await waitForGhost("ghost text to type into", (text) => text.length > 1);
         // Let every request of the typing end, so only what the next keystroke causes counts.
         await sleep(1500);
@@ -233,27 +244,28 @@ describe("inline completions in VS Code (typed in Chromium, the real runtime)", 
     }));
 
     it("cancels a slow request through to the runtime when a keystroke that does not fit it comes", reported(async () => {
-        // `y(` starts a single-line answer that loops to the token budget; `((` is answered in a few tokens.
-        await setHearth({"completion.promptStyle": "instruct", "completion.maxTokens": 1024, "completion.softDeadlineMs": 1000});
+        // `value.` starts an answer of about 40 tokens, shown from its first text on (the soft deadline is short);
+        // `x` does not fit it.
+        await setHearth({"completion.promptStyle": "instruct", "completion.maxTokens": 1024, "completion.softDeadlineMs": 200});
         try {
-            await typeInBody("let x = y(");
+            await typeInBody("const name = value.");
             // Shown at the soft deadline while it streams on.
             const streaming = await waitForGhost("the slow request's partial ghost text");
             await askHarness("screenshot", {name: "completion-streaming"});
             const before = counters();
             const runtimeBefore = (await api.runtime.client.status()).totals;
             const editor = vscode.window.activeTextEditor!;
-            await askHarness("type", {text: "("});
-            await waitUntil("the keystroke", () => cursorText(editor).before.endsWith("y(("), undefined, 15_000)
+            await askHarness("type", {text: "x"});
+            await waitUntil("the keystroke", () => cursorText(editor).before.endsWith("value.x"), undefined, 15_000)
                 .catch(() => assert.fail(`the keystroke did not reach the editor: ${diagnose()}`));
             await waitUntil("the slow request to be cancelled", () => api.completions.completer.counters.cancelled > before.cancelled, undefined, 60_000)
                 .catch(async () => assert.fail(`no cancel after ${JSON.stringify(streaming)} was shown; before ${JSON.stringify(before)}; ` +
                     `now shows ${JSON.stringify(await ghostText())}; ${diagnose()}`));
-            const fresh = await waitForGhost("the new suggestion", (text) => text.trim() !== "" && !streaming.includes(text), 120_000);
+            const fresh = await waitForGhost("the new suggestion", (text) => text.trim() !== "" && text !== streaming, 120_000);
             await askHarness("screenshot", {name: "completion-after-cancel"});
             const after = counters();
             assert.equal(after.requests, before.requests + 1, `one new request: ${JSON.stringify({before, after})}`);
-            // The runtime finished both, the cancelled one well before the 1024-token budget its loop runs to.
+            // The runtime finished both, the cancelled one before its answer's end.
             let runtimeAfter = runtimeBefore;
             for (let tries = 0; tries < 60 && runtimeAfter.requests < runtimeBefore.requests + 2; tries++) {
                 await sleep(500);

@@ -69,8 +69,8 @@ describe("Restricted Mode: a hostile workspace", function () {
         assert.match(api.trust.status!.tooltip, /no program/);
         assert.match(api.trust.status!.tooltip, /nothing to any endpoint/);
         assert.equal(api.runtime.statusBar.status, undefined, "a second Hearth item in the status bar while untrusted");
-        const message = await vscode.commands.executeCommand<string>("hearth.explainSelection");
-        assert.match(message, /not available yet/);
+        const explained = await vscode.commands.executeCommand<{outcome: string, message?: string}>("hearth.explainSelection");
+        assert.match(explained.message ?? "", /Restricted Mode/, JSON.stringify(explained));
         const shot = await askHarness<string>("screenshot", {name: "restricted-mode"});
         assert.ok(fs.statSync(shot).size > 10_000, shot);
         await askHarness("hover", {text: "Hearth: Restricted Mode"});

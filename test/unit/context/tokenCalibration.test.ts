@@ -1,18 +1,14 @@
 // Calibration of the token estimate against the real Gemma 4 tokenizer (a vocabulary-only GGUF loaded by
 // node-llama-cpp). This is also the procedure that produced `gemmaTokenModel`: it fits the linear model on
-// 40-line chunks and prints the coefficients. Skipped, saying why, where no Gemma 4 vocabulary file exists.
+// 40-line chunks and prints the coefficients. The vocabulary is llama.cpp's own, found where the llama-server build
+// unpacks it or extracted from node-llama-cpp's source bundle (test/support/testModels.ts: findGemma4VocabFile).
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import {describe, it} from "mocha";
 import {estimateTokens, featureNames, fitTokenModel, gemmaTokenModel} from "../../../src/context/tokenCount";
+import {findGemma4VocabFile} from "../../support/testModels";
 import {fixtureRoot} from "./fixture";
-
-const vocabCandidates = [
-    process.env.HEARTH_GEMMA_VOCAB,
-    path.resolve(__dirname, "../../fixtures/models/ggml-vocab-gemma-4.gguf"),
-    "/tmp/llama.cpp-src/models/ggml-vocab-gemma-4.gguf"
-].filter((p): p is string => !!p);
 
 function codeFiles(dir: string, out: string[] = []): string[] {
     for (const entry of fs.readdirSync(dir, {withFileTypes: true})) {
@@ -27,14 +23,11 @@ describe("context: token estimate calibration (Gemma 4 tokenizer)", function () 
     // Real parsing, worker threads and tokenizer loads: generous under a loaded machine (npm run test:unit uses 20 s).
     this.timeout(120000);
     it("the stored coefficients estimate real token counts closely on code of many languages", async function () {
-        const vocab = vocabCandidates.find((p) => fs.existsSync(p));
-        if (!vocab) {
-            console.log(`    no Gemma 4 vocabulary GGUF (set HEARTH_GEMMA_VOCAB; looked in ${vocabCandidates.join(", ")})`);
-            this.skip();
-        }
+        const vocab = findGemma4VocabFile();
         const {getLlama} = await import("node-llama-cpp");
         const llama = await getLlama({gpu: false, build: "never"});
-        const model = await llama.loadModel({modelPath: vocab!, vocabOnly: true});
+        const model = await llama.loadModel({modelPath: vocab, vocabOnly: true});
+        assert.equal(model.fileInfo.metadata.tokenizer.ggml.tokens.length, 262144, "real Gemma 4 vocabulary");
         const samples: Array<{text: string, tokens: number}> = [];
         for (const file of [...codeFiles(fixtureRoot), ...codeFiles(path.resolve(__dirname, "../../../src/context"))]) {
             const lines = fs.readFileSync(file, "utf8").split("\n");

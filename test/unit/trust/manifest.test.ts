@@ -28,7 +28,7 @@ describe("trust/manifest", () => {
         for (const key of risky) assert.equal(properties[key].scope, "machine", key);
     });
 
-    it("has a walkthrough whose steps exist on disk, name real commands, and say which features are not built yet (and not of those that are)", () => {
+    it("has a walkthrough whose steps exist on disk, name real commands, and call no built feature unbuilt", () => {
         const [walkthrough] = manifest.contributes.walkthroughs;
         const commands = new Set([...manifest.contributes.commands.map((c: {command: string}) => c.command), "hearth.chat.focus", "workbench.trust.manage"]);
         const titles = walkthrough.steps.map((step: {title: string}) => step.title);
@@ -37,8 +37,8 @@ describe("trust/manifest", () => {
             assert.ok(step.media.markdown && fs.existsSync(step.media.markdown), `${step.title}: ${step.media.markdown}`);
             for (const [, command] of step.description.matchAll(/\(command:([\w.]+)\)/g)) assert.ok(commands.has(command), `${step.title}: ${command}`);
         }
-        // Inline completions are built; chat and refactors are not yet, and their steps say so.
-        for (const [feature, built] of [[/completion/i, true], [/chat/i, false], [/refactor/i, false]] as const) {
+        // Every feature is built now: no step may still say it is not.
+        for (const [feature, built] of [[/completion/i, true], [/chat/i, true], [/refactor/i, true]] as const) {
             const step = walkthrough.steps.find((candidate: {title: string}) => feature.test(candidate.title));
             assert.ok(step, `a step for ${feature}`);
             if (built) assert.doesNotMatch(`${step.title} ${step.description}`, /not built yet|not available/);

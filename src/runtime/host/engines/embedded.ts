@@ -138,7 +138,7 @@ class EmbeddedEngine implements Engine {
         return this.run(this.chatLane, AbortSignal.any([control.signal, this.disposing.signal]), () => {
             const prompt = this.chatFormat.render(params.messages, params.reasoning);
             return {promptTokens: prompt.tokens, maxTokens: params.maxTokens, stopTokens: prompt.stopTokens, stopStrings: prompt.stopStrings};
-        }, control.onText);
+        }, control.onText, params.promptLookup === true);
     }
 
     async tokenCount(texts: string[]): Promise<number[]> {
@@ -164,7 +164,8 @@ class EmbeddedEngine implements Engine {
         lane: Lane,
         signal: AbortSignal,
         prompt: () => {promptTokens: Token[], maxTokens: number, stopTokens?: Set<Token>, stopStrings?: string[]},
-        onText: (text: string) => void
+        onText: (text: string) => void,
+        preferPromptLookup = false
     ): Promise<GenerationResult> {
         const result = (async () => {
             if (signal.aborted) throw new RuntimeError("cancelled", "the request was cancelled before it started");
@@ -177,7 +178,7 @@ class EmbeddedEngine implements Engine {
             if (request.promptTokens.length + request.maxTokens > lane.sequence.contextSize)
                 throw new RuntimeError("invalidRequest", `the prompt (${request.promptTokens.length} tokens) and maxTokens (${request.maxTokens}) ` +
                     `do not fit in the context (${lane.sequence.contextSize} tokens)`);
-            const drafter = this.drafterFor(lane);
+            const drafter = this.drafterFor(lane, preferPromptLookup);
             try {
                 const {tokens: _tokens, ...generation} = await generate({
                     sequence: lane.sequence,
@@ -200,9 +201,10 @@ class EmbeddedEngine implements Engine {
         return result;
     }
 
-    private drafterFor(lane: Lane): Drafter | undefined {
+    private drafterFor(lane: Lane, preferPromptLookup: boolean): Drafter | undefined {
         if (this.drafterKind === "none") return undefined;
-        if (lane.draftSequence) return new DraftModelDrafter(lane.draftSequence, lane.priority);
+        // An answer that repeats its prompt is drafted best from the prompt itself.
+        if (lane.draftSequence && !preferPromptLookup) return new DraftModelDrafter(lane.draftSequence, lane.priority);
         return new PromptLookupDrafter();
     }
 
