@@ -99,11 +99,12 @@ describe("loads in a row (runtime process)", function () {
     it("a superseded load's late failure changes nothing the user sees, and leaves no process behind", async function () {
         // A "llama-server" that fails after a while: the load fails late, after the newer load has arrived.
         const failing = path.join(scratch, "llama-server");
-        fs.writeFileSync(failing, "#!/bin/sh\nsleep 1\necho 'error: failing on purpose' >&2\nexit 3\n", {mode: 0o755});
+        fs.writeFileSync(failing, "#!/bin/sh\nsleep 3\necho 'error: failing on purpose' >&2\nexit 3\n", {mode: 0o755});
         const runtime = await client();
         const doomed = runtime.load({...embedded("gemma4-target"), engine: "llamaServer", llamaServerPath: failing});
-        // The server starts once validate.ts has read the model's header (real Gemma 4's vocabulary: about a second).
-        for (const end = Date.now() + 10_000; llamaServerChildren(runtime.pid!).length === 0 && Date.now() < end;) await delay(50);
+        // The server starts once validate.ts has read the model's header (real Gemma 4's vocabulary: about a second
+        // idle, many on a loaded machine).
+        await waitFor(() => llamaServerChildren(runtime.pid!).length > 0, "the failing server to start", 60_000);
         assert.equal(llamaServerChildren(runtime.pid!).length, 1, "the failing server was not started");
         const newer = runtime.load(embedded("gemma4-target"));
         await assert.rejects(doomed, isCancelled);
@@ -161,7 +162,7 @@ describe("loads in a row (runtime process)", function () {
         const first = runtime.load({...embedded("gemma4-target"), engine: "llamaServer"});
         // Supersede the first load once its server runs but before it answers: a fixed delay lost
         // that race on a fast machine, where the server was ready within 300 ms.
-        await waitFor(() => llamaServerChildren(runtime.pid!).length === 1, "the first llama-server child");
+        await waitFor(() => llamaServerChildren(runtime.pid!).length === 1, "the first llama-server child", 60_000);
         const second = runtime.load({...embedded("llama-target"), engine: "llamaServer"});
         await assert.rejects(first, isCancelled);
         const info = await second;
