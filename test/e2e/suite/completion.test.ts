@@ -15,7 +15,7 @@ import * as vscode from "vscode";
 import type {HearthApi} from "../../../src/extension";
 import type {CompleterCounters} from "../../../src/completion/completer";
 import {toCompletionDocument} from "../../../src/completion/inlineProvider";
-import {activateHearth, askHarness, waitUntil} from "./helpers";
+import {activateHearth, askHarness, reported, waitUntil} from "./helpers";
 
 const target = path.join(process.env.HEARTH_E2E_MODELS_DIR ?? "", "gemma4-target.gguf");
 const fimTarget = path.join(process.env.HEARTH_E2E_MODELS_DIR ?? "", "llama-target.gguf");
@@ -95,18 +95,6 @@ async function typeInBody(text: string): Promise<vscode.TextEditor> {
     return editor;
 }
 
-/** A case body whose failure is written to the suite's output at once, not only in the summary at the end. */
-function reported(body: () => Promise<void>): () => Promise<void> {
-    return async () => {
-        try {
-            await body();
-        } catch (error) {
-            const output = process.env.HEARTH_E2E_OUTPUT;
-            if (output) fs.appendFileSync(output, `      failed: ${(error as Error).stack ?? String(error)}\n`);
-            throw error;
-        }
-    };
-}
 
 function cursorText(editor: vscode.TextEditor): {before: string, after: string} {
     const text = editor.document.getText();

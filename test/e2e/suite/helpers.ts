@@ -64,3 +64,16 @@ export async function askHarness<T = unknown>(action: string, args: Record<strin
     if (!answer.ok) throw new Error(`the harness could not do "${action}": ${answer.error}`);
     return answer.result as T;
 }
+
+/** A case body whose failure is written to the suite's output at once, not only in the summary at the end. */
+export function reported(body: () => Promise<void>): () => Promise<void> {
+    return async () => {
+        try {
+            await body();
+        } catch (error) {
+            const output = process.env.HEARTH_E2E_OUTPUT;
+            if (output) fs.appendFileSync(output, `      failed: ${(error as Error).stack ?? String(error)}\n`);
+            throw error;
+        }
+    };
+}

@@ -13,7 +13,7 @@ import type {HearthApi} from "../../../src/extension";
 import type {RefactorOutcome} from "../../../src/refactor/commands";
 import type {ExternalTurn} from "../../../src/chat/externalTurn";
 import {matchIndentation} from "../../../src/diff/indent";
-import {activateHearth, askHarness, waitUntil} from "./helpers";
+import {activateHearth, askHarness, reported, waitUntil} from "./helpers";
 
 const target = path.join(process.env.HEARTH_E2E_MODELS_DIR ?? "", "gemma4-target.gguf");
 const FIXTURE = "refactor/grid.ts";
@@ -32,17 +32,6 @@ async function setHearth(values: Record<string, unknown>): Promise<void> {
     for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
 }
 
-function reported(body: () => Promise<void>): () => Promise<void> {
-    return async () => {
-        try {
-            await body();
-        } catch (error) {
-            const output = process.env.HEARTH_E2E_OUTPUT;
-            if (output) fs.appendFileSync(output, `      failed: ${(error as Error).stack ?? String(error)}\n`);
-            throw error;
-        }
-    };
-}
 
 describe("refactor commands in VS Code (the real runtime, the diff preview)", function () {
     this.timeout(300_000);
