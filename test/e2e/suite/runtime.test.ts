@@ -32,7 +32,9 @@ describe("runtime in VS Code", function () {
         assert.equal(api.runtime.modelInfo?.architecture, "gemma4");
         const chunks: string[] = [];
         const result = await api.runtime.client.complete({context: "", prefix: "export function ", suffix: "", maxTokens: 8, stop: []}, {onText: (t) => chunks.push(t)});
-        assert.equal(result.stats.generatedTokens, 8);
+        // Up to the budget: the generated gemma4 model, like real Gemma 4, may end its turn first.
+        assert.ok(result.stats.generatedTokens > 0 && result.stats.generatedTokens <= 8, JSON.stringify(result.stats));
+        if (result.stats.generatedTokens < 8) assert.equal(result.stopReason, "eos");
         assert.equal(chunks.join(""), result.text);
     });
 
@@ -41,15 +43,21 @@ describe("runtime in VS Code", function () {
         assert.ok(pid !== undefined);
         process.kill(pid, "SIGKILL");
         await waitUntil("a new runtime process", () => api.runtime.client.pid !== undefined && api.runtime.client.pid !== pid && api.runtime.client.state === "ready", undefined, 60_000);
-        const status = await api.runtime.client.status();
-        assert.equal(status.model?.modelPath, target);
+        // The process is up before its model is: reloading reads the model's header again (seconds for a
+        // 262K-token vocabulary on a busy machine).
+        let loaded: string | undefined;
+        for (const end = Date.now() + 60_000; loaded !== target && Date.now() < end; await new Promise((resolve) => setTimeout(resolve, 250))) {
+            loaded = await api.runtime.client.status().then((status) => status.model?.modelPath, () => undefined);
+        }
+        assert.equal(loaded, target);
     });
 
     it("refuses a truncated model file and names it", async () => {
         const truncated = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "hearth-e2e-")), "cut.gguf");
         fs.writeFileSync(truncated, fs.readFileSync(target).subarray(0, 4096));
         await setModel(api, truncated);
-        await waitUntil("the refusal", () => api.runtime.lastLoadError !== undefined, api.runtime.onDidChangeModel, 60_000);
+        await waitUntil("the refusal", () => api.runtime.lastLoadError?.includes(truncated) === true, api.runtime.onDidChangeModel, 60_000)
+            .catch(() => assert.fail(`no refusal naming ${truncated}; last load error: ${api.runtime.lastLoadError}`));
         assert.equal(api.runtime.modelInfo, undefined);
         assert.ok(api.runtime.lastLoadError!.includes(truncated), api.runtime.lastLoadError);
         assert.match(api.runtime.lastLoadError!, /truncated/);
