@@ -18,7 +18,7 @@ async function setModel(api: HearthApi, modelPath: string | undefined): Promise<
 }
 
 describe("runtime in VS Code", function () {
-    this.timeout(120_000);
+    this.timeout(240_000);
     let api: HearthApi;
     before(async function () {
         assert.ok(fs.existsSync(target), `generated model missing at ${target}: run npm run models`);
@@ -46,7 +46,7 @@ describe("runtime in VS Code", function () {
         // The process is up before its model is: reloading reads the model's header again (seconds for a
         // 262K-token vocabulary on a busy machine).
         let loaded: string | undefined;
-        for (const end = Date.now() + 60_000; loaded !== target && Date.now() < end; await new Promise((resolve) => setTimeout(resolve, 250))) {
+        for (const end = Date.now() + 150_000; loaded !== target && Date.now() < end; await new Promise((resolve) => setTimeout(resolve, 250))) {
             loaded = await api.runtime.client.status().then((status) => status.model?.modelPath, () => undefined);
         }
         assert.equal(loaded, target);
