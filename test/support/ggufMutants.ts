@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import {ByteBuilder} from "../../scripts/testModels/gguf";
 import {GGUF_SCALAR_SIZE, GgufValueType, alignUp, readGgufHeaderFromFile} from "../../src/runtime/models/gguf";
+import {mulberry32} from "../../bench/stats";
 
 export interface KvLayout {
     key: string;
@@ -121,17 +122,8 @@ export function writeMutant(file: string, mutant: Mutant): void {
     if (mutant.size > mutant.header.byteLength) fs.truncateSync(file, mutant.size);
 }
 
-/** A small deterministic PRNG (mulberry32), so a failing mutant can be made again from its seed. */
-export function random(seed: number): () => number {
-    let state = seed >>> 0;
-    return () => {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
+/** A small deterministic PRNG (the benchmarks' mulberry32), so a failing mutant can be made again from its seed. */
+export const random = mulberry32;
 
 const HUGE_FILE = 16 * 2 ** 30;
 
