@@ -46,9 +46,6 @@ export interface HearthApi {
     readonly chatParticipant: vscode.ChatParticipant | undefined;
 }
 
-/** Choosing a model writes several settings in a row; load once they have settled. */
-const CONFIG_SETTLE_MS = 300;
-
 export function activate(context: vscode.ExtensionContext): HearthApi {
     const log = new OutputLog();
     context.subscriptions.push(
@@ -103,7 +100,6 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
         wasmDir: vscode.Uri.joinPath(context.extensionUri, "dist", "grammars").fsPath
     });
     context.subscriptions.push(diff, refactors, registerFixDiagnosticsActions());
-    let settle: NodeJS.Timeout | undefined;
     context.subscriptions.push(
         registerCompletionMenu({statusBar: runtime.statusBar, snooze, log}),
         {dispose: () => snooze.dispose()},
@@ -119,10 +115,8 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
         runtime,
         onConfigChange((config) => {
             completions.reconfigure(config);
-            clearTimeout(settle);
-            settle = setTimeout(() => void runtime.apply(config), CONFIG_SETTLE_MS);
+            runtime.applySoon(config);
         }),
-        {dispose: () => clearTimeout(settle)},
         // Context budgets are capped by the loaded model's context window.
         runtime.onDidChangeModel((model) => {
             // The walkthrough's "Choose or download a model" step completes on this.

@@ -99,6 +99,11 @@ export class Completer {
         this.debouncer = new AdaptiveDebouncer(this.tracker, options.debounce);
     }
 
+    /** The generation in flight: the text before the cursor it was asked for, and what it streamed so far. */
+    get streaming(): {prefix: string, streamed: string} | undefined {
+        return this.inflight && {prefix: this.inflight.prefix, streamed: this.inflight.streamed};
+    }
+
     configure(options: CompleterOptions): void {
         this.options = options;
         this.debouncer.setBounds(options.debounce);

@@ -16,6 +16,8 @@ import {RuntimeStatusBar} from "./runtimeStatusBar";
 export type LoadResolver = (config: HearthConfig) => Promise<LoadParams | {missing: string}>;
 
 const STATUS_REFRESH_MS = 5000;
+/** Choosing a model writes several settings in a row; load once they have settled. */
+const SETTLE_MS = 300;
 
 export class RuntimeService implements vscode.Disposable {
     readonly client: RuntimeClient;
@@ -30,6 +32,9 @@ export class RuntimeService implements vscode.Disposable {
     private reloadFailures = 0;
     private readonly warnedEndpoints = new Set<string>();
     private readonly timer: NodeJS.Timeout;
+    private settleTimer: NodeJS.Timeout | undefined;
+    /** Applies between their start and their outcome (resolving the settings included). */
+    private applying = 0;
     private readonly modelChanged = new vscode.EventEmitter<ModelInfo | undefined>();
     /** Fires after every (re)load, with the new model, or undefined when none could be loaded. */
     readonly onDidChangeModel = this.modelChanged.event;
@@ -70,8 +75,29 @@ export class RuntimeService implements vscode.Disposable {
     /** The model file being loaded, while a load is under way. */
     get loadingModelPath(): string | undefined { return this.loadingPath; }
 
+    /** True while changed settings wait to settle or are being applied: the model shown may be about to change. */
+    get busy(): boolean { return this.settleTimer !== undefined || this.applying > 0; }
+
+    /** Applies settings once they have stopped changing (several keys are often written one by one). */
+    applySoon(config: HearthConfig): void {
+        clearTimeout(this.settleTimer);
+        this.settleTimer = setTimeout(() => {
+            this.settleTimer = undefined;
+            void this.apply(config);
+        }, SETTLE_MS);
+    }
+
     /** Loads what the settings name, unless it is loaded (or loading) already. The newest call wins. */
     async apply(config: HearthConfig): Promise<void> {
+        this.applying++;
+        try {
+            await this.applyNow(config);
+        } finally {
+            this.applying--;
+        }
+    }
+
+    private async applyNow(config: HearthConfig): Promise<void> {
         this.lastConfig = config;
         const outcome = await this.loads.apply(
             async () => {
@@ -183,6 +209,7 @@ export class RuntimeService implements vscode.Disposable {
 
     dispose(): void {
         clearInterval(this.timer);
+        clearTimeout(this.settleTimer);
         this.loads.cancel();
         this.statusBar.dispose();
         this.modelChanged.dispose();

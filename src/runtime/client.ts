@@ -2,10 +2,11 @@
 // their chunks back, cancels, and restarts the process with back-off when it dies or hangs. No vscode here; the
 // adapter (src/editor/runtimeService.ts) turns its events into what the user sees.
 //
-// Recovery rules: a crashed process is restarted and loads the last model again; if that reload fails the
-// process stays up with no model (reported once through onReloadFailed) and any later load works. A process
-// that sends nothing for `hangTimeoutMs` while it has work (a working host sends a heartbeat every second) is
-// hung in a native call: it is killed and goes through the same crash path. A newer load cancels an older one.
+// Recovery rules: a crashed process is restarted and loads the last model again, or tries once more the load
+// it died under; if that reload fails the process stays up with no model (reported once through onReloadFailed)
+// and any later load works. A process that sends nothing for `hangTimeoutMs` while it has work (a working host
+// sends a heartbeat every second) is hung in a native call: it is killed and goes through the same crash path.
+// A newer load cancels an older one.
 import type {ChildProcess} from "node:child_process";
 import type {Logger} from "../log";
 import {Backoff, type BackoffOptions} from "./backoff";
@@ -173,7 +174,18 @@ export class RuntimeClient {
             await this.whenUp(controller.signal, false);
             // The host frees the model it has before it reads another: whatever this load's outcome, the old one is gone.
             this.lastLoad = undefined;
-            return await this.loadInProcess(params, controller);
+            // The process may die under this load (for its own reasons or the model's): the restarted one tries it
+            // once more, and a second crash is this load's failure, named by its file.
+            for (let attempt = 1; ; attempt++) {
+                try {
+                    return await this.loadInProcess(params, controller);
+                } catch (error) {
+                    if (controller.signal.aborted || !(error instanceof RuntimeError) || error.code !== "runtimeCrashed") throw error;
+                    if (attempt === 2) throw new RuntimeError("runtimeCrashed", `The Hearth runtime stopped twice while loading ${params.modelPath}. ${error.message}`, params.modelPath);
+                    this.options.log.warn(`Hearth runtime stopped while loading ${params.modelPath}; loading it again in the restarted runtime.`);
+                    await this.whenUp(controller.signal, false);
+                }
+            }
         } finally {
             options.signal?.removeEventListener("abort", forward);
             this.releaseLoad(controller);

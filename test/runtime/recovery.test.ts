@@ -163,6 +163,37 @@ describe("runtime recovery", function () {
         assert.equal(result.stats.generatedTokens, 24);
     });
 
+    it("a process that dies under a load is restarted and the load tried once more; a second death fails it by name", async () => {
+        client = new RuntimeClient({hostPath, log: silentLogger, backoff: {initialDelayMs: 20}});
+        const crashes: CrashInfo[] = [];
+        client.onCrash((c) => crashes.push(c));
+        await client.start();
+        const target = testModelPath("gemma4-target");
+        // The process dies while it reads the model (reading a 262K-token vocabulary takes about a second).
+        const survived = client.load(loadParams(target));
+        await sleep(150);
+        process.kill(client.pid!, "SIGKILL");
+        assert.equal((await survived).modelPath, target);
+        assert.equal(crashes.length, 1);
+        assert.equal((await client.status()).model?.modelPath, target);
+        assert.equal(client.loadedParams?.modelPath, target, "a later crash reloads it");
+
+        const killedTwice = client.load(loadParams(testModelPath("llama-target")));
+        killedTwice.catch(() => undefined); // looked at below
+        for (let kill = 0; kill < 2; kill++) {
+            const pid = client.pid!;
+            await sleep(150);
+            process.kill(pid, "SIGKILL");
+            // The restarted process is up (its state says ready) and has the load again.
+            await waitFor(() => client.pid !== undefined && client.pid !== pid && client.state === "ready");
+        }
+        await assert.rejects(killedTwice, (error: unknown) => error instanceof RuntimeError && error.code === "runtimeCrashed" &&
+            error.message.includes("twice") && error.path === testModelPath("llama-target"));
+        assert.equal(client.loadedParams, undefined);
+        const info = await client.load(loadParams(target));
+        assert.equal(info.modelPath, target, "the next load works");
+    });
+
     it("a load asked for while the process restarts wins over reloading the old model", async () => {
         client = new RuntimeClient({hostPath, log: silentLogger, backoff: {initialDelayMs: 300}});
         const failures: ReloadFailure[] = [];

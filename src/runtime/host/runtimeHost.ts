@@ -153,17 +153,23 @@ export class RuntimeHost {
                 if (pending !== "" && !signal.aborted) this.send({kind: "chunk", id, chunk: {text: pending}});
                 pending = "";
             };
+            let result: GenerationResult;
             try {
-                return await run(engine, {
+                result = await run(engine, {
                     signal,
                     onText: (text) => {
                         pending += text;
                         if (!flushScheduled) { flushScheduled = true; setImmediate(flush); }
                     }
                 });
-            } finally {
-                flush();
+            } catch (error) {
+                pending = "";
+                throw error;
             }
+            // The result carries this text, so its stream must too, even when a cancel raced the last token.
+            if (pending !== "") this.send({kind: "chunk", id, chunk: {text: pending}});
+            pending = "";
+            return result;
         });
     }
 

@@ -36,6 +36,7 @@ export function serveHarnessRequests(dir, page, actions, log) {
             busy = false;
         }
     };
-    const timer = setInterval(() => void poll(), 200);
+    // Often: a keystroke asked for must come while a streamed answer is still under way.
+    const timer = setInterval(() => void poll(), 25);
     return () => clearInterval(timer);
 }

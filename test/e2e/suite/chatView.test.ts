@@ -11,15 +11,10 @@ import * as vscode from "vscode";
 import type {HearthApi} from "../../../src/extension";
 import type {ChatTurn} from "../../../src/chat/conversation";
 import {ChatHistory} from "../../../src/chat/history";
-import {activateHearth, askHarness, waitUntil} from "./helpers";
+import {activateHearth, askHarness, modelLoaded, setHearth, waitUntil} from "./helpers";
 
 const target = path.join(process.env.HEARTH_E2E_MODELS_DIR ?? "", "gemma4-target.gguf");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function setHearth(values: Record<string, unknown>): Promise<void> {
-    const config = vscode.workspace.getConfiguration("hearth");
-    for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
-}
 
 const inView = <T = string[]>(selector: string, html = false) => askHarness<T>("webviewQuery", {selector, html});
 const shot = (name: string) => askHarness<string>("screenshot", {name, selector: ".part.sidebar"});
@@ -66,7 +61,7 @@ describe("chat view", function () {
     });
 
     it("shows the runtime's state, then the loaded model's name", async () => {
-        await waitUntil("the model to load", () => api.runtime.modelInfo?.modelPath === target, api.runtime.onDidChangeModel, 120_000);
+        await modelLoaded(api, target);
         await waitForView("the model's name", "#model-badge", (t) => t.join("").includes("gemma4-target"));
         const runtime = await inView("#runtime", true);
         assert.match(runtime[0], /hidden/, "the runtime box is hidden once the model is ready");

@@ -15,7 +15,7 @@ import * as vscode from "vscode";
 import type {HearthApi} from "../../../src/extension";
 import type {CompleterCounters} from "../../../src/completion/completer";
 import {toCompletionDocument} from "../../../src/completion/inlineProvider";
-import {activateHearth, askHarness, reported, waitUntil} from "./helpers";
+import {activateHearth, askHarness, modelLoaded, reported, setHearth, waitUntil} from "./helpers";
 
 const target = path.join(process.env.HEARTH_E2E_MODELS_DIR ?? "", "gemma4-target.gguf");
 const fimTarget = path.join(process.env.HEARTH_E2E_MODELS_DIR ?? "", "llama-target.gguf");
@@ -33,11 +33,6 @@ const editorSettings: Record<string, unknown> = {
 };
 /** Deadlines far enough that a suggestion is the whole answer, not what streamed by a deadline on a busy machine. */
 const patient = {"completion.softDeadlineMs": 30_000, "completion.hardDeadlineMs": 60_000, "completion.maxTokens": 128};
-
-async function setHearth(values: Record<string, unknown>): Promise<void> {
-    const config = vscode.workspace.getConfiguration("hearth");
-    for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
-}
 
 async function setEditor(values: Record<string, unknown>): Promise<void> {
     const config = vscode.workspace.getConfiguration();
@@ -135,8 +130,7 @@ describe("inline completions in VS Code (typed in Chromium, the real runtime)", 
         assert.equal(api.runtime.modelInfo?.hasFim, false, "the generated gemma4 target, like real Gemma 4, has no FIM tokens, so \"auto\" picks instruct");
     });
 
-    const loadModel = (modelPath: string) => waitUntil(`${path.basename(modelPath)} to load`,
-        () => api.runtime.modelInfo?.modelPath === modelPath && api.runtime.client.state === "ready", api.runtime.onDidChangeModel, 120_000);
+    const loadModel = (modelPath: string) => modelLoaded(api, modelPath);
 
     beforeEach(() => api.completions.completer.clear());
 
@@ -237,9 +231,12 @@ describe("inline completions in VS Code (typed in Chromium, the real runtime)", 
         await setHearth({"completion.promptStyle": "instruct", "completion.maxTokens": 1024, "completion.softDeadlineMs": 200});
         try {
             await typeInBody("const name = value.");
-            // Shown at the soft deadline while it streams on.
-            // The keystroke comes at once: the answer is about 40 tokens, over in a few seconds.
-            const streaming = await waitForGhost("the slow request's partial ghost text");
+            // The keystroke must come while the answer (about 40 tokens, a second or two) streams: watched here,
+            // through the Completer, and typed by the harness within tens of milliseconds.
+            const slow = () => api.completions.completer.streaming;
+            await waitUntil("the slow request to stream", () => slow()?.prefix.endsWith("value.") === true && slow()!.streamed.trim() !== "", undefined, 60_000, 10)
+                .catch(() => assert.fail(`no request streamed for "value.": ${diagnose()}`));
+            const streaming = slow()!.streamed;
             const before = counters();
             const runtimeBefore = (await api.runtime.client.status()).totals;
             const editor = vscode.window.activeTextEditor!;
@@ -247,7 +244,7 @@ describe("inline completions in VS Code (typed in Chromium, the real runtime)", 
             await waitUntil("the keystroke", () => cursorText(editor).before.endsWith("value.x"), undefined, 15_000)
                 .catch(() => assert.fail(`the keystroke did not reach the editor: ${diagnose()}`));
             await waitUntil("the slow request to be cancelled", () => api.completions.completer.counters.cancelled > before.cancelled, undefined, 60_000)
-                .catch(async () => assert.fail(`no cancel after ${JSON.stringify(streaming)} was shown; before ${JSON.stringify(before)}; ` +
+                .catch(async () => assert.fail(`no cancel after ${JSON.stringify(streaming)} had streamed; before ${JSON.stringify(before)}; ` +
                     `now shows ${JSON.stringify(await ghostText())}; ${diagnose()}`));
             const fresh = await waitForGhost("the new suggestion", (text) => text.trim() !== "" && text !== streaming, 120_000);
             await askHarness("screenshot", {name: "completion-after-cancel"});

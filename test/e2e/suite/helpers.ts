@@ -23,8 +23,29 @@ export function contributedCommands(): string[] {
     return (contributes.commands ?? []).map((entry) => entry.command);
 }
 
-/** Resolves once `condition()` is true, checking after each `event` and every 100 ms; rejects after `timeoutMs`. */
-export function waitUntil(what: string, condition: () => boolean, event?: vscode.Event<unknown>, timeoutMs = 30000): Promise<void> {
+/** Writes Hearth's user settings one by one, as the settings editor and the model picker do. */
+export async function setHearth(values: Record<string, unknown>): Promise<void> {
+    const config = vscode.workspace.getConfiguration("hearth");
+    for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+/** Names the model Hearth should load, with no drafter (undefined: none, and the drafter setting back to its default). */
+export function setModel(modelPath: string | undefined): Promise<void> {
+    return setHearth({"drafter.mode": modelPath === undefined ? undefined : "off", "model.path": modelPath});
+}
+
+/**
+ * Resolves once Hearth has applied the settings written so far and runs `modelPath`: nothing waits to settle or
+ * loads, the runtime is ready. (The model shown before the settings settle may be the previous settings' one.)
+ */
+export function modelLoaded(api: HearthApi, modelPath: string, timeoutMs = 120_000): Promise<void> {
+    return waitUntil(`${path.basename(modelPath)} to load`,
+        () => !api.runtime.busy && api.runtime.modelInfo?.modelPath === modelPath && api.runtime.client.state === "ready",
+        api.runtime.onDidChangeModel, timeoutMs);
+}
+
+/** Resolves once `condition()` is true, checking after each `event` and every `pollMs`; rejects after `timeoutMs`. */
+export function waitUntil(what: string, condition: () => boolean, event?: vscode.Event<unknown>, timeoutMs = 30000, pollMs = 100): Promise<void> {
     if (condition()) return Promise.resolve();
     return new Promise((resolve, reject) => {
         const check = () => {
@@ -33,7 +54,7 @@ export function waitUntil(what: string, condition: () => boolean, event?: vscode
             resolve();
         };
         const subscription = event?.(check);
-        const poll = setInterval(check, 100);
+        const poll = setInterval(check, pollMs);
         const timer = setTimeout(() => {
             finish();
             reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`));
@@ -59,7 +80,7 @@ export async function askHarness<T = unknown>(action: string, args: Record<strin
     fs.writeFileSync(path.join(dir, `${id}.request.json.tmp`), JSON.stringify({action, args}));
     fs.renameSync(path.join(dir, `${id}.request.json.tmp`), path.join(dir, `${id}.request.json`));
     const done = path.join(dir, `${id}.done.json`);
-    await waitUntil(`the harness to do "${action}"`, () => fs.existsSync(done), undefined, timeoutMs);
+    await waitUntil(`the harness to do "${action}"`, () => fs.existsSync(done), undefined, timeoutMs, 20);
     const answer = JSON.parse(fs.readFileSync(done, "utf8")) as {ok: boolean, result?: T, error?: string};
     if (!answer.ok) throw new Error(`the harness could not do "${action}": ${answer.error}`);
     return answer.result as T;

@@ -6,18 +6,13 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import * as vscode from "vscode";
-import {activateHearth, waitUntil} from "./helpers";
+import {activateHearth, modelLoaded, setModel, waitUntil} from "./helpers";
 import type {HearthApi} from "../../../src/extension";
 import type {FinishedRequest} from "../../../src/runtime/client";
 
 const modelsDir = process.env.HEARTH_E2E_MODELS_DIR ?? "";
 const target = path.join(modelsDir, "gemma4-target.gguf");
 
-async function setModel(modelPath: string | undefined): Promise<void> {
-    const config = vscode.workspace.getConfiguration("hearth");
-    await config.update("drafter.mode", modelPath === undefined ? undefined : "off", vscode.ConfigurationTarget.Global);
-    await config.update("model.path", modelPath, vscode.ConfigurationTarget.Global);
-}
 
 async function hearthModels(): Promise<vscode.LanguageModelChat[]> {
     return vscode.lm.selectChatModels({vendor: "hearth"});
@@ -49,7 +44,7 @@ describe("language model provider", function () {
 
     it("offers the loaded model through vscode.lm, counts its tokens, and a request streams text", async () => {
         await setModel(target);
-        await waitUntil("the model to load", () => api.runtime.modelInfo?.modelPath === target, api.runtime.onDidChangeModel, 90_000);
+        await modelLoaded(api, target);
         const [model] = await waitForModels("Hearth's model in vscode.lm", (models) => models.some((m) => m.id === "hearth-gemma4-target"));
         assert.equal(model.vendor, "hearth");
         assert.equal(model.family, "gemma4");

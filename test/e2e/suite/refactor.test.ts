@@ -13,7 +13,7 @@ import type {HearthApi} from "../../../src/extension";
 import type {RefactorOutcome} from "../../../src/refactor/commands";
 import type {ExternalTurn} from "../../../src/chat/externalTurn";
 import {matchIndentation} from "../../../src/diff/indent";
-import {activateHearth, askHarness, reported, waitUntil} from "./helpers";
+import {activateHearth, askHarness, modelLoaded, reported, setHearth, waitUntil} from "./helpers";
 
 const target = path.join(process.env.HEARTH_E2E_MODELS_DIR ?? "", "gemma4-target.gguf");
 const FIXTURE = "refactor/grid.ts";
@@ -26,11 +26,6 @@ function chatAnswer(): string {
     return manifest.gemma4.chatAnswer.text;
 }
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function setHearth(values: Record<string, unknown>): Promise<void> {
-    const config = vscode.workspace.getConfiguration("hearth");
-    for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
-}
 
 
 describe("refactor commands in VS Code (the real runtime, the diff preview)", function () {
@@ -89,8 +84,7 @@ describe("refactor commands in VS Code (the real runtime, the diff preview)", fu
         // Prompt lookup drafts (output is the same as plain decoding); a small context budget keeps prompts short.
         // Inline completions off: their requests would compete with the refactors' on two busy cores.
         await setHearth({"drafter.mode": "promptLookup", "model.path": target, "context.chatBudgetTokens": 1024, "chat.maxTokens": 96, "completion.enable": {"*": false}});
-        await waitUntil("the model to load", () => api.runtime.modelInfo?.modelPath === target && api.runtime.client.state === "ready",
-            api.runtime.onDidChangeModel, 120_000);
+        await modelLoaded(api, target);
     });
 
     afterEach(async () => {

@@ -4,18 +4,12 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import * as vscode from "vscode";
-import {activateHearth, waitUntil} from "./helpers";
+import {activateHearth, modelLoaded, setModel, waitUntil} from "./helpers";
 import type {HearthApi} from "../../../src/extension";
 
 const modelsDir = process.env.HEARTH_E2E_MODELS_DIR ?? "";
 const target = path.join(modelsDir, "gemma4-target.gguf");
 
-async function setModel(api: HearthApi, modelPath: string | undefined): Promise<void> {
-    const config = vscode.workspace.getConfiguration("hearth");
-    await config.update("drafter.mode", modelPath === undefined ? undefined : "off", vscode.ConfigurationTarget.Global);
-    await config.update("model.path", modelPath, vscode.ConfigurationTarget.Global);
-}
 
 describe("runtime in VS Code", function () {
     this.timeout(240_000);
@@ -24,11 +18,11 @@ describe("runtime in VS Code", function () {
         assert.ok(fs.existsSync(target), `generated model missing at ${target}: run npm run models`);
         api = await activateHearth();
     });
-    after(async () => setModel(api, undefined));
+    after(async () => setModel(undefined));
 
     it("loads the model the settings name and completes with it", async () => {
-        await setModel(api, target);
-        await waitUntil("the model to load", () => api.runtime.modelInfo?.modelPath === target, api.runtime.onDidChangeModel, 90_000);
+        await setModel(target);
+        await modelLoaded(api, target);
         assert.equal(api.runtime.modelInfo?.architecture, "gemma4");
         const chunks: string[] = [];
         const result = await api.runtime.client.complete({context: "", prefix: "export function ", suffix: "", maxTokens: 8, stop: []}, {onText: (t) => chunks.push(t)});
@@ -55,7 +49,7 @@ describe("runtime in VS Code", function () {
     it("refuses a truncated model file and names it", async () => {
         const truncated = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "hearth-e2e-")), "cut.gguf");
         fs.writeFileSync(truncated, fs.readFileSync(target).subarray(0, 4096));
-        await setModel(api, truncated);
+        await setModel(truncated);
         await waitUntil("the refusal", () => api.runtime.lastLoadError?.includes(truncated) === true, api.runtime.onDidChangeModel, 60_000)
             .catch(() => assert.fail(`no refusal naming ${truncated}; last load error: ${api.runtime.lastLoadError}`));
         assert.equal(api.runtime.modelInfo, undefined);

@@ -199,6 +199,26 @@ describe("runtime host", function () {
             assert.equal(streamed, chatResult.text, "the chat's chunks do not add up to its result");
         });
 
+        it("streams all of a result's text when a newer completion's cancel races its last token", async function () {
+            const factory = new FakeFactory({autoMs: 0});
+            const h = new Harness(factory);
+            await h.request("load", loadParams("/models/a.gguf")).result;
+            // Text decoded, then the abort lands before the stream's next flush, and the engine still returns it all.
+            factory.engines[0].complete = async (params, control) => {
+                control.onText(params.prefix);
+                await new Promise((resolve) => control.signal.addEventListener("abort", resolve, {once: true}));
+                return {text: params.prefix, stopReason: "maxTokens", stats: {
+                    promptTokens: 1, reusedPromptTokens: 0, generatedTokens: 1, timeToFirstTokenMs: 0, totalMs: 0, tokensPerSecond: 0,
+                    drafter: "none", draftedTokens: 0, acceptedTokens: 0
+                }};
+            };
+            const old = h.request("complete", {context: "", prefix: "abc", suffix: "", maxTokens: 1, stop: []});
+            const newer = h.request("complete", {context: "", prefix: "de", suffix: "", maxTokens: 1, stop: []});
+            assert.equal((await old.result).text, "abc");
+            newer.result.catch(() => undefined);
+            assert.equal(h.of("chunk").filter((m) => m.id === old.id).map((m) => m.chunk.text).join(""), "abc");
+        });
+
         it("a cancel message stops a running request", async function () {
             const h = new Harness(new FakeFactory({autoMs: 0}));
             await h.request("load", loadParams("/models/a.gguf")).result;
