@@ -1,6 +1,7 @@
 // `npm run bench -- completion [--repo PATH] [--hunks N] [--files N] [--seed N]`: inline completion end to end on
 // the generated gemma4 model through the real runtime process, with the real context engine over PATH (default:
-// this project), driving the Completer as VS Code's inline-completion requests would.
+// this project), driving the Completer as VS Code's inline-completion requests would, with context and shape
+// from the index worker as the editor gets them.
 // - overhead_ms_p50/p95: extension-side work per request (context, prompt, post-processing), no model time.
 // - first_ghost_ms_cold / first_ghost_ms_typing: to the first suggestion in a file never asked about, then after
 //   one more keystroke (the file's real next character).
@@ -16,10 +17,14 @@ import type {BenchArgs} from "./run";
 import {measurePredictiveRecall} from "./predictiveRecall";
 import {Completer, type CompletionDocument} from "../src/completion/completer";
 import {runtimeBackend} from "../src/completion/runtimeBackend";
-import {TreeShapes} from "../src/completion/treeShape";
-import {ContextEngine} from "../src/context/engine";
+import {defaultWindow, fileWindow} from "../src/completion/prompt/window";
+import {cancelFlag} from "../src/context/cancel";
 import {commentSyntax} from "../src/context/commentSyntax";
-import {renderContext} from "../src/context/pack";
+import {CursorContextSource} from "../src/context/cursorContextSource";
+import {ContextEngine} from "../src/context/engine";
+import {packWithTokenizer, renderContext} from "../src/context/pack";
+import {modelTokenCounter} from "../src/context/tokenCount";
+import {IndexWorkerClient} from "../src/context/worker/client";
 import {RuntimeClient} from "../src/runtime/client";
 import type {GenerationResult, ModelInfo} from "../src/runtime/protocol";
 import {ensureTestModels, testModelPath} from "../test/support/testModels";
@@ -45,7 +50,8 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
     const engine = await ContextEngine.create({maxFileSizeKb: 512, exclude: []});
     const indexed = await engine.indexFolders([repo]);
     console.log(`indexed ${indexed.files} files of ${repo}`);
-    const shapes = await TreeShapes.create();
+    const worker = await IndexWorkerClient.start({maxFileSizeKb: 512, exclude: []}, {workerFile: path.join(ROOT, "src", "context", "worker", "main.ts")});
+    await worker.indexFolders([repo]);
 
     const client = new RuntimeClient({hostPath: path.join(ROOT, "dist", "runtime-host.mjs"), log: {info() {}, warn() {}, error: (m: string) => console.error(m)}});
     const model: ModelInfo = await client.load({
@@ -53,29 +59,51 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
         contextSize: 8192, gpu: "off", threads: 1
     });
     console.log(`model ${path.basename(model.modelPath)}: FIM ${model.hasFim ? "yes" : "no"}, chat ${model.chatWrapper}`);
+    const counter = modelTokenCounter((texts) => client.tokenCount([...texts]));
+    const contexts = new CursorContextSource({
+        ask: (request) => worker.call("cursorContext", request),
+        packer: () => (ranked, budgetTokens, comment) => packWithTokenizer(ranked, {budgetTokens, counter, displayPath: (p) => path.relative(repo, p), timeMs: 40, comment})
+    });
 
     const results: GenerationResult[] = [];
     const overhead = {context: 0, prompt: 0, postprocess: 0};
     const overheads: number[] = [];
+    const phases = {context: [] as number[], prompt: [] as number[], postprocess: [] as number[]};
     const backend = runtimeBackend({
         model: () => model,
         promptStyle: () => (args.options.style as "fim" | "instruct" | undefined) ?? "auto",
         complete: (params, options) => client.complete(params, options),
+        // As the editor does: through the index worker, holding each document's context (a keystroke in the same
+        // scope costs the worker a key check), packed with the model's own tokenizer.
         context: async (doc, signal) => {
             const text = doc.text;
             const line = text.slice(0, doc.offset).split("\n").length - 1;
             const column = doc.offset - (text.lastIndexOf("\n", doc.offset - 1) + 1);
-            const packed = await engine.contextForCursor({path: doc.path, text, line, column, budgetTokens: 2048, timeBudgetMs: 40});
+            const window = fileWindow(text, doc.offset, defaultWindow);
+            const packed = await contexts.contextFor({
+                request: {
+                    path: doc.path, text, line, column, budgetTokens: 2048, timeBudgetMs: 40, languageId: doc.languageId,
+                    window: {startLine: window.startLine, endLine: line + defaultWindow.suffixLines}, cancel: cancelFlag(signal)
+                },
+                lineCount: line + 1 + (text.slice(doc.offset).split("\n").length - 1),
+                hints: async () => [],
+                signal
+            });
             if (signal.aborted) throw new Error("cancelled");
             return renderContext(packed, commentSyntax(doc.languageId));
         },
-        shape: (doc) => shapes.shapeAt(doc.path, doc.languageId, doc.text, doc.offset),
+        shape: (doc) => worker.call("shapeAt", {path: doc.path, languageId: doc.languageId, text: doc.text, offset: doc.offset}),
         multiline: () => true,
         onResult: (result) => results.push(result)
     });
     const newCompleter = () => new Completer(backend, {
         debounce: {minMs: 20, maxMs: 200}, maxTokens: 48, softDeadlineMs: 1500, hardDeadlineMs: 4000,
-        onPhase: (phase, ms) => { overhead[phase] += ms; if (phase === "postprocess") { overheads.push(overhead.context + overhead.prompt + overhead.postprocess); overhead.context = overhead.prompt = overhead.postprocess = 0; } }
+        onPhase: (phase, ms) => {
+            overhead[phase] += ms;
+            if (phase !== "postprocess") return;
+            overheads.push(overhead.context + overhead.prompt + overhead.postprocess);
+            for (const name of ["context", "prompt", "postprocess"] as const) { phases[name].push(overhead[name]); overhead[name] = 0; }
+        }
     });
 
     // First ghost text: a file never asked about, then one more keystroke.
@@ -135,10 +163,15 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
         predictive = {predictive_recall_8k, predictive_sites: sites};
     }
     await client.dispose();
+    await worker.dispose();
 
     return {
         repo, files: indexed.files, prompt_style: backend.promptStyle(),
         overhead_ms_p50: round(percentile(overheads, 0.5), 1), overhead_ms_p95: round(percentile(overheads, 0.95), 1),
+        overhead_samples: overheads.length,
+        // Where the p95 goes: the context (index worker, packing with the model's tokenizer), the prompt, post-processing.
+        context_ms_p95: round(percentile(phases.context, 0.95), 1), prompt_ms_p95: round(percentile(phases.prompt, 0.95), 1),
+        postprocess_ms_p95: round(percentile(phases.postprocess, 0.95), 1),
         first_ghost_ms_cold: round(median(cold), 1), first_ghost_ms_typing: round(median(typing), 1),
         typing_to_cold_ratio: round(median(typing) / Math.max(1, median(cold)), 3),
         replay_hunks: hunks.length,

@@ -390,7 +390,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, ExternalTur
             },
             generate: (messages: ChatMessage[], options) => runtime.client.chat(
                 {messages, maxTokens: options.maxTokens, reasoning: options.reasoning},
-                {signal: options.signal, onText: options.onText, feature: "chat"}
+                {signal: options.signal, onText: options.onText, onReasoning: options.onReasoning, feature: "chat"}
             )
         };
     }

@@ -6,7 +6,6 @@ import {applyPlan, planTurn, type ChatLimits, type CountTokens} from "./budget";
 import {activeTurn, addTurn, droppedTurnCount, finishTurn, newConversation, type ChatSource, type ChatTurn, type Conversation} from "./conversation";
 import type {ChatHistory} from "./history";
 import {buildChatMessages} from "./prompt";
-import {ReasoningSplitter} from "./reasoning";
 import type {ContextChip, ConversationView, HistoryItem, ToWebview, TurnView} from "../webview/messages";
 
 export interface GatheredContext {
@@ -21,7 +20,8 @@ export interface ChatBackend {
     countTokens: CountTokens;
     gatherContext(request: {question: string, chips: ContextChip[], useEditor: boolean, budget: number}, signal: AbortSignal): Promise<GatheredContext>;
     /** Streams an answer; rejects when the request fails or is cancelled. */
-    generate(messages: ChatMessage[], options: {maxTokens: number, reasoning: boolean, onText(text: string): void, signal: AbortSignal}): Promise<unknown>;
+    /** Streams the answer to `onText` and its reasoning, when there is any, to `onReasoning`. */
+    generate(messages: ChatMessage[], options: {maxTokens: number, reasoning: boolean, onText(text: string): void, onReasoning(text: string): void, signal: AbortSignal}): Promise<unknown>;
 }
 
 export interface AskInput {
@@ -151,14 +151,12 @@ export class ChatSession {
             this.postTurn(turn);
             void this.save();
             const maxTokens = await this.answerAllowance(limits, plan.promptTokens, input.context ? context.text : undefined);
-            const splitter = limits.reasoning ? new ReasoningSplitter() : undefined;
-            const onText = (text: string): void => {
-                if (signal.aborted || turn.status !== "streaming") return;
-                const split = splitter ? splitter.push(text) : {answer: text, reasoning: ""};
-                this.append(turn, split.answer, split.reasoning);
-            };
-            await backend.generate(messages, {maxTokens, reasoning: limits.reasoning, onText, signal});
-            if (splitter) { const rest = splitter.flush(); this.append(turn, rest.answer, rest.reasoning); }
+            const streaming = () => !signal.aborted && turn.status === "streaming";
+            await backend.generate(messages, {
+                maxTokens, reasoning: limits.reasoning, signal,
+                onText: (text) => { if (streaming()) this.append(turn, text, ""); },
+                onReasoning: (text) => { if (streaming()) this.append(turn, "", text); }
+            });
             if (turn.status === "streaming") finishTurn(turn, "done");
         } catch (error) {
             if (signal.aborted || turn.status === "stopped") {

@@ -7,12 +7,12 @@ import {defaultWindow, fileWindow, type WindowOptions} from "../completion/promp
 import {completionContextBudget, contextBudget} from "../context/budget";
 import {cancelFlag} from "../context/cancel";
 import {commentSyntax} from "../context/commentSyntax";
-import {HeldContexts} from "../context/heldContexts";
+import {CursorContextSource} from "../context/cursorContextSource";
 import {isIgnoreFile} from "../context/ignoreFiles";
 import {packWithTokenizer, renderContext} from "../context/pack";
 import {RecentEdits} from "../context/recentEdits";
 import {estimatingCounter, type TokenCounter} from "../context/tokenCount";
-import type {CursorContext, CursorRequest, IndexOptions, MentionCandidate, OpenEditor, PackResult, QuestionMentions, Snippet} from "../context/types";
+import type {CursorContext, IndexOptions, MentionCandidate, OpenEditor, PackResult, QuestionMentions, Snippet} from "../context/types";
 import {IndexWorkerClient} from "../context/worker/client";
 import type {ShapeRequest} from "../context/worker/protocol";
 import {completionShape, type Shape} from "../completion/multiline";
@@ -46,7 +46,12 @@ export class ContextService implements vscode.Disposable {
     private tokenCounter: TokenCounter | undefined;
     private modelContextTokens = 0;
     /** The cursor context last made for each document, while the worker says it still holds. */
-    private readonly held = new HeldContexts();
+    private readonly cursorContexts = new CursorContextSource({
+        ask: (request, signal) => this.ask<CursorContext>((client) => client.call("cursorContext", request), request.timeBudgetMs ?? this.config.context.timeBudgetMs, signal),
+        packer: () => this.tokenCounter?.countMany === undefined ? undefined : (ranked, budgetTokens, comment) => packWithTokenizer(ranked, {
+            budgetTokens, counter: this.tokenCounter, displayPath: (p) => this.displayPath(p), timeMs: this.config.context.timeBudgetMs, comment
+        })
+    });
     /** Resolves when the first full indexing is done (or failed). */
     ready: Promise<void>;
 
@@ -100,31 +105,19 @@ export class ContextService implements vscode.Disposable {
             settingTokens: this.config.context.completionBudgetTokens, modelContextTokens: this.modelContextTokens,
             answerTokens: this.config.completion.maxTokens, prefix: prompt.prefix, suffix: prompt.suffix, count: (t) => counter.count(t)
         });
-        const empty: PackResult = {snippets: [], usedTokens: 0, budgetTokens, dropped: 0};
-        if (signal?.aborted) return empty;
         const file = document.uri.fsPath;
         const timeBudgetMs = this.config.context.timeBudgetMs;
-        const held = this.held.get(file);
-        const hints = held && this.held.likelyInScope(file, position.line, document.lineCount)
-            ? held.hints
-            : await definitionHints(document, position, timeBudgetMs, signal);
-        if (signal?.aborted) return empty;
-        const exactTokens = this.tokenCounter?.countMany !== undefined;
-        const request: CursorRequest = {
-            path: file, text, line: position.line, column: position.character,
-            recentEdits: this.recentEdits.list(), openEditors: this.openEditors(file), budgetTokens, timeBudgetMs,
-            window: {startLine: prompt.startLine, endLine: position.line + window.suffixLines}, definitionHints: hints,
-            languageId: document.languageId, cancel: cancelFlag(signal), knownKey: held?.key, pack: !exactTokens
-        };
-        const reply = await this.ask<CursorContext>((client) => client.call("cursorContext", request), timeBudgetMs, signal);
-        if (!reply) return empty;
-        if (!reply.ranked && !reply.packed) return held?.key === reply.key ? this.held.confirm(file, reply.scope, document.lineCount) ?? empty : empty;
-        const comment = commentSyntax(document.languageId);
-        const packed = reply.packed ?? await packWithTokenizer(reply.ranked!, {
-            budgetTokens, counter: this.tokenCounter, displayPath: (p) => this.displayPath(p), timeMs: timeBudgetMs, comment
+        return this.cursorContexts.contextFor({
+            request: {
+                path: file, text, line: position.line, column: position.character,
+                recentEdits: this.recentEdits.list(), openEditors: this.openEditors(file), budgetTokens, timeBudgetMs,
+                window: {startLine: prompt.startLine, endLine: position.line + window.suffixLines},
+                languageId: document.languageId, cancel: cancelFlag(signal)
+            },
+            lineCount: document.lineCount,
+            hints: () => definitionHints(document, position, timeBudgetMs, signal),
+            signal
         });
-        this.held.set(file, {key: reply.key, packed, scope: reply.scope, lineCount: document.lineCount, hints});
-        return packed;
     }
 
     /** The cursor's context as prompt text: labelled in the document's comment syntax, in a stable order. */
@@ -281,7 +274,7 @@ export class ContextService implements vscode.Disposable {
         if (uri.scheme !== "file") return;
         if (isIgnoreFile(uri.fsPath)) { void this.reconfigure(); return; }
         this.recentEdits.forget(uri.fsPath);
-        this.held.forget(uri.fsPath);
+        this.cursorContexts.forget(uri.fsPath);
         void this.client.then((c) => c.call("removeFile", uri.fsPath)).catch((e: Error) => this.log.warn(`Hearth context: ${e.message}`));
     }
 

@@ -16,6 +16,7 @@ import {
     type ChatParams, type ClientMessage, type CompleteParams, type GenerationResult, type GenerationStats, type HostMessage, type LoadParams,
     type Method, type Methods, type ModelInfo, type RuntimeStatus, type TextChunk
 } from "./protocol";
+import {ReasoningSplitter, type SplitText} from "./reasoning";
 import {spawnRuntime} from "./spawner";
 
 export type RuntimeState = "stopped" | "starting" | "ready" | "restarting" | "failed" | "disposed";
@@ -51,7 +52,10 @@ export interface RuntimeClientOptions {
 
 export interface StreamOptions {
     signal?: AbortSignal;
+    /** The answer's text as it streams (a chat answer's reasoning never comes here). */
     onText?(text: string): void;
+    /** A chat answer's reasoning (Gemma 4's thought channel) as it streams; left out when not asked for. */
+    onReasoning?(text: string): void;
     /** Which feature asked, for the usage counters (onRequestFinished); default: by method (complete → completion, chat → chat). */
     feature?: RequestFeature;
 }
@@ -196,8 +200,17 @@ export class RuntimeClient {
         return this.request("complete", params, options);
     }
 
-    chat(params: ChatParams, options: StreamOptions = {}): Promise<GenerationResult> {
-        return this.request("chat", params, options);
+    /** A chat answer: the text and its stream hold the answer alone; the reasoning goes to `onReasoning`. */
+    async chat(params: ChatParams, options: StreamOptions = {}): Promise<GenerationResult> {
+        const splitter = new ReasoningSplitter();
+        let answer = "";
+        const deliver = (split: SplitText) => {
+            if (split.reasoning !== "") options.onReasoning?.(split.reasoning);
+            if (split.answer !== "") { answer += split.answer; options.onText?.(split.answer); }
+        };
+        const result = await this.request("chat", params, {...options, onText: (text) => deliver(splitter.push(text))});
+        deliver(splitter.flush());
+        return {...result, text: answer};
     }
 
     async tokenCount(texts: string[]): Promise<number[]> {

@@ -7,6 +7,7 @@ import {DraftLengthController, type Drafter} from "../../src/runtime/host/specul
 import {PromptLookupDrafter} from "../../src/runtime/host/drafters/promptLookup";
 import {DraftModelDrafter} from "../../src/runtime/host/drafters/draftModel";
 import {TextStream} from "../../src/runtime/host/textStream";
+import {ReasoningSplitter} from "../../src/runtime/reasoning";
 import {sharedLlama} from "../../src/runtime/host/engines/llamaInstance";
 import {ensureTestModels, expectedGreedy, testModelEntry, testModelPath} from "../support/testModels";
 
@@ -235,5 +236,33 @@ describe("text stream", function () {
         stream.push([101 as Token]);
         stream.flush();
         assert.deepEqual(chunks, ["a", "é"]);
+    });
+});
+
+describe("text stream on the real Gemma 4 vocabulary", function () {
+    this.timeout(120_000);
+    let model: LlamaModel;
+    before(async function () {
+        ensureTestModels();
+        model = await (await sharedLlama("off")).loadModel({modelPath: testModelPath("gemma4-draft"), gpuLayers: 0, vocabOnly: true});
+    });
+    after(async () => { await model?.dispose(); });
+
+    it("streams the thought channel's tokens as their text, so the client can split the reasoning off", function () {
+        const text = "<|channel>thought\nCheck the loop.<channel|>Use a map.";
+        const tokens = model.tokenize(text, true);
+        assert.deepEqual(["<|channel>", "<channel|>"].map((marker) => model.tokenize(marker, true).length), [1, 1], "the markers are tokens of Gemma 4's own");
+        const rendered = (special: boolean) => {
+            const chunks: string[] = [];
+            const stream = new TextStream(model.detokenize.bind(model), [], (t) => chunks.push(t), [], special);
+            for (const token of tokens) stream.push([token]);
+            stream.flush();
+            return chunks.join("");
+        };
+        assert.equal(rendered(true), text);
+        const splitter = new ReasoningSplitter();
+        const first = splitter.push(rendered(true));
+        const rest = splitter.flush();
+        assert.deepEqual({answer: first.answer + rest.answer, reasoning: first.reasoning + rest.reasoning}, {answer: "Use a map.", reasoning: "Check the loop."});
     });
 });

@@ -21,7 +21,9 @@ export class TextStream {
         private readonly stopStrings: readonly string[],
         private readonly onText: (text: string) => void,
         /** The last prompt tokens, so the first generated token decodes as it would mid-text. */
-        private readonly promptTail: readonly Token[] = []
+        private readonly promptTail: readonly Token[] = [],
+        /** Special tokens decode to their text (Gemma 4's `<|channel>`), not to nothing. */
+        private readonly specialTokens = false
     ) {}
 
     /** The text so far without any stop string. */
@@ -42,7 +44,7 @@ export class TextStream {
         const context = this.decodedTokens > 0
             ? this.tokens.slice(Math.max(0, this.decodedTokens - CONTEXT_TOKENS), this.decodedTokens)
             : this.promptTail.slice(-CONTEXT_TOKENS);
-        const piece = this.detokenize(pending, false, context);
+        const piece = this.detokenize(pending, this.specialTokens, context);
         if (!piece.endsWith("\uFFFD")) { // an incomplete UTF-8 sequence decodes to U+FFFD: wait for the rest
             this.decoded += piece;
             this.decodedTokens = this.tokens.length;
@@ -63,7 +65,7 @@ export class TextStream {
         const rest = this.tokens.slice(this.decodedTokens);
         if (rest.length > 0) {
             const context = this.tokens.slice(Math.max(0, this.decodedTokens - CONTEXT_TOKENS), this.decodedTokens);
-            this.decoded += this.detokenize(rest, false, context);
+            this.decoded += this.detokenize(rest, this.specialTokens, context);
             this.decodedTokens = this.tokens.length;
         }
         const stopAt = this.stopIndex();

@@ -9,6 +9,7 @@ import {completionBudgetStep, completionContextBudget} from "../../../src/contex
 import {CancelledError, cancelFlag, isCancelled} from "../../../src/context/cancel";
 import {commentLine, commentSyntax, commentSyntaxOfPath} from "../../../src/context/commentSyntax";
 import type {ContextEngine} from "../../../src/context/engine";
+import {CursorContextSource} from "../../../src/context/cursorContextSource";
 import {HeldContexts} from "../../../src/context/heldContexts";
 import {pack, promptOrder, renderContext, renderSnippetIn} from "../../../src/context/pack";
 import {retrieveForCursor} from "../../../src/context/retrieveCursor";
@@ -252,5 +253,40 @@ describe("context: contexts held by the adapter", () => {
         assert.equal(held.likelyInScope("/w/b.ts", 15, 100), false);
         assert.equal(held.confirm("/w/a.ts", {startLine: 10, endLine: 23}, 103), packed);
         assert.equal(held.likelyInScope("/w/a.ts", 23, 103), true);
+    });
+});
+
+describe("context: the completion side's cursor contexts (CursorContextSource over the real engine)", function () {
+    this.timeout(120000);
+    let ws: Workspace;
+    let engine: ContextEngine;
+    before(async () => { ws = copyFixture(); engine = await indexedEngine(ws); });
+    after(() => ws.remove());
+
+    it("asks the language server and retrieves once per scope; in the scope the worker only checks the key and the pack is the same", async () => {
+        const asked: CursorRequest[] = [];
+        let hintCalls = 0;
+        const source = new CursorContextSource({
+            ask: async (request) => { asked.push(request); return engine.cursorContext(request); },
+            packer: () => undefined
+        });
+        const rel = "ts/src/main.ts";
+        const original = ws.read(rel);
+        const at = (text: string, needle: string) => source.contextFor({
+            request: {path: ws.file(rel), text, ...positionAfter(text, needle), budgetTokens: 2048, languageId: "typescript"},
+            lineCount: text.split("\n").length,
+            hints: async () => { hintCalls++; return []; }
+        });
+        const first = await at(original, "total += ");
+        assert.ok(first.snippets.length > 0);
+        const typed = original.replace("total += area(shape);", "total += ar area(shape);");
+        assert.equal(await at(typed, "total += ar"), first, "the very same pack while typing in the scope");
+        assert.equal(asked[0].knownKey, undefined);
+        assert.ok(asked[1].knownKey, "the second keystroke sent the key it holds");
+        assert.equal(hintCalls, 1, "the language server was asked once for the scope");
+        const elsewhere = await at(original, "return new ");
+        assert.notEqual(elsewhere, first);
+        assert.equal(hintCalls, 2, "leaving the scope asks again");
+        assert.equal(asked.every((r) => r.pack === true), true, "with no model tokenizer the worker packs");
     });
 });

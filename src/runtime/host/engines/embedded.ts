@@ -123,7 +123,7 @@ class EmbeddedEngine implements Engine {
             if (params.instruct) {
                 // No FIM tokens (real Gemma 4): a chat turn whose open model turn holds the code so far.
                 const prompt = this.chatFormat.render([{role: "user", content: params.instruct.user}], false, params.instruct.prefill);
-                return {promptTokens: prompt.tokens, maxTokens: params.maxTokens, stopTokens: prompt.stopTokens, stopStrings: [...prompt.stopStrings, ...params.stop]};
+                return {promptTokens: prompt.tokens, maxTokens: params.maxTokens, stopTokens: prompt.stopTokens, stopStrings: [...prompt.stopStrings, ...params.stop], specialTokens: true};
             }
             const budget = this.context.contextSize - params.maxTokens;
             return {
@@ -137,7 +137,8 @@ class EmbeddedEngine implements Engine {
     chat(params: ChatParams, control: GenerationControl): Promise<GenerationResult> {
         return this.run(this.chatLane, AbortSignal.any([control.signal, this.disposing.signal]), () => {
             const prompt = this.chatFormat.render(params.messages, params.reasoning);
-            return {promptTokens: prompt.tokens, maxTokens: params.maxTokens, stopTokens: prompt.stopTokens, stopStrings: prompt.stopStrings};
+            // Special tokens as text: the client splits the reasoning off at Gemma 4's thought-channel markers.
+            return {promptTokens: prompt.tokens, maxTokens: params.maxTokens, stopTokens: prompt.stopTokens, stopStrings: prompt.stopStrings, specialTokens: true};
         }, control.onText, params.promptLookup === true);
     }
 
@@ -163,7 +164,7 @@ class EmbeddedEngine implements Engine {
     private run(
         lane: Lane,
         signal: AbortSignal,
-        prompt: () => {promptTokens: Token[], maxTokens: number, stopTokens?: Set<Token>, stopStrings?: string[]},
+        prompt: () => {promptTokens: Token[], maxTokens: number, stopTokens?: Set<Token>, stopStrings?: string[], specialTokens?: boolean},
         onText: (text: string) => void,
         preferPromptLookup = false
     ): Promise<GenerationResult> {

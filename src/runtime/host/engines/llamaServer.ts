@@ -13,6 +13,7 @@ import {HttpClient, HttpError} from "./http";
 import {SINGLE_THREAD_MODEL_BYTES} from "./loadChoices";
 import {LlamaServerProcess} from "./llamaServerProcess";
 import type {Engine, EngineFactory, GenerationControl} from "./types";
+import {ReasoningMarkers} from "../../reasoning";
 
 /** Context used when the settings say 0 ("from the model"): the trained context, capped to bound memory. */
 const DEFAULT_CONTEXT_CAP = 32768;
@@ -204,6 +205,7 @@ export class LlamaServerEngine implements Engine {
     }
 
     async chat(params: ChatParams, control: GenerationControl): Promise<GenerationResult> {
+        const markers = new ReasoningMarkers();
         return await this.generate("/v1/chat/completions", {
             messages: params.messages,
             max_tokens: params.maxTokens,
@@ -211,10 +213,12 @@ export class LlamaServerEngine implements Engine {
             chat_template_kwargs: {enable_thinking: params.reasoning},
             ...GREEDY
         }, control, (event) => {
-            const data = event as {choices?: Array<{delta?: {content?: string | null}, finish_reason?: string | null}>, timings?: ServerTimings};
+            const data = event as {choices?: Array<{delta?: {content?: string | null, reasoning_content?: string | null}, finish_reason?: string | null}>, timings?: ServerTimings};
             const choice = data.choices?.[0];
             const finish = choice?.finish_reason ?? undefined;
-            return {text: choice?.delta?.content ?? "", timings: data.timings, done: false, stopReason: finish ? chatStopReason(finish) : undefined};
+            // Reasoning comes apart from the answer (reasoning_content): back into the stream, between its markers.
+            const text = markers.piece(choice?.delta) + (finish ? markers.end() : "");
+            return {text, timings: data.timings, done: false, stopReason: finish ? chatStopReason(finish) : undefined};
         });
     }
 

@@ -6,6 +6,7 @@ import {checkEndpointUrl, environmentApiKeyFor} from "../../endpointPolicy";
 import {GenerationTotals, statsFromTimings, type RequestClock, type ServerTimings} from "./generationTotals";
 import {HttpClient, HttpError} from "./http";
 import type {Engine, EngineFactory, GenerationControl} from "./types";
+import {ReasoningMarkers} from "../../reasoning";
 
 /** Characters per token when the endpoint offers no tokenizer: a deliberate over-count for code. */
 const CHARS_PER_TOKEN_ESTIMATE = 3;
@@ -117,7 +118,7 @@ class OpenAiCompatibleEngine implements Engine {
             messages: params.messages,
             max_tokens: params.maxTokens,
             chat_template_kwargs: {enable_thinking: params.reasoning}
-        }, control, (choice) => ({text: (choice as {delta?: {content?: string | null}}).delta?.content ?? ""}), []);
+        }, control, reasoningText(), []);
     }
 
     async tokenCount(texts: string[]): Promise<number[]> {
@@ -212,4 +213,13 @@ function longestStopPrefixSuffix(text: string, stops: string[]): number {
         for (let length = Math.min(stop.length - 1, text.length); length > longest; length--)
             if (stop.startsWith(text.slice(text.length - length))) { longest = length; break; }
     return longest;
+}
+
+/** A chat stream's text: the answer, and the server's separate reasoning deltas between the thought-channel markers. */
+function reasoningText(): (choice: unknown) => {text: string} {
+    const markers = new ReasoningMarkers();
+    return (choice) => {
+        const {delta, finish_reason: finish} = choice as {delta?: {content?: string | null, reasoning_content?: string | null}, finish_reason?: string | null};
+        return {text: markers.piece(delta) + (finish ? markers.end() : "")};
+    };
 }

@@ -1,7 +1,7 @@
 // Gemma 4's reasoning, when the stream marks it, goes to its own section; a marker split across chunks is found.
 import assert from "node:assert/strict";
 import {describe, it} from "mocha";
-import {ReasoningSplitter, type SplitText} from "../../../src/chat/reasoning";
+import {ReasoningMarkers, ReasoningSplitter, type SplitText} from "../../../src/runtime/reasoning";
 
 function run(chunks: string[]): SplitText {
     const splitter = new ReasoningSplitter();
@@ -13,7 +13,7 @@ function run(chunks: string[]): SplitText {
     return out;
 }
 
-describe("chat: reasoning split", () => {
+describe("runtime: a chat answer's reasoning", () => {
     it("Gemma 4's thought channel goes to the reasoning, the rest to the answer", () => {
         assert.deepEqual(run(["<|channel>thought\nLet me see.<channel|>The answer."]), {answer: "The answer.", reasoning: "Let me see."});
     });
@@ -30,5 +30,16 @@ describe("chat: reasoning split", () => {
 
     it("an unclosed thought at the end stays reasoning", () => {
         assert.deepEqual(run(["<think>still thinking"]), {answer: "", reasoning: "still thinking"});
+    });
+
+    it("a server's reasoning deltas go back between the markers, and split off again as they came", () => {
+        const markers = new ReasoningMarkers();
+        const deltas = [{reasoning_content: "Look at "}, {reasoning_content: "the loop."}, {content: "Use "}, {content: "a map."}, {content: null}];
+        const stream = [...deltas.map((d) => markers.piece(d)), markers.end()];
+        assert.deepEqual(run(stream), {answer: "Use a map.", reasoning: "Look at the loop."});
+        const unclosed = new ReasoningMarkers();
+        assert.deepEqual(run([unclosed.piece({reasoning_content: "cut short"}), unclosed.end()]), {answer: "", reasoning: "cut short"});
+        const none = new ReasoningMarkers();
+        assert.deepEqual([none.piece({content: "plain"}), none.piece(undefined), none.end()], ["plain", "", ""]);
     });
 });

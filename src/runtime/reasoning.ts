@@ -1,11 +1,47 @@
-// Splits a streamed answer into Gemma 4's reasoning and the answer proper, when the stream marks the reasoning:
-// Gemma 4's thought channel (`<|channel>thought` … `<channel|>`) or a `<think>` … `</think>` block. A marker may
-// arrive split across chunks, so text that could still be the start of one is held back until it is decided.
+// A chat answer's reasoning, between the runtime process and the client. The host's text stream marks it as
+// Gemma 4 does, with its thought channel (`<|channel>thought` … `<channel|>`): the embedded engine renders the
+// model's own special tokens, and the server engines, which report reasoning apart (`reasoning_content`), put
+// it between the same markers (ReasoningMarkers). The client splits it off again (ReasoningSplitter), so its
+// callers get the answer alone and, when they ask, the reasoning. A `<think>` … `</think>` block (other models)
+// is split too. A marker may arrive split across chunks: text that could start one is held back until decided.
+
+export const THOUGHT_OPEN = "<|channel>thought";
+export const THOUGHT_CLOSE = "<channel|>";
 
 const markers: ReadonlyArray<{open: string, close: string}> = [
-    {open: "<|channel>thought", close: "<channel|>"},
+    {open: THOUGHT_OPEN, close: THOUGHT_CLOSE},
     {open: "<think>", close: "</think>"}
 ];
+
+/** A server's reasoning deltas, put back in the text stream between the thought-channel markers. */
+export class ReasoningMarkers {
+    private inside = false;
+
+    /** The text for one streamed delta. */
+    piece(delta: {content?: string | null, reasoning_content?: string | null} | undefined): string {
+        let out = "";
+        const reasoning = delta?.reasoning_content ?? "";
+        const content = delta?.content ?? "";
+        if (reasoning !== "") {
+            if (!this.inside) out += `${THOUGHT_OPEN}\n`;
+            this.inside = true;
+            out += reasoning;
+        }
+        if (content !== "") {
+            if (this.inside) out += THOUGHT_CLOSE;
+            this.inside = false;
+            out += content;
+        }
+        return out;
+    }
+
+    /** The stream ended: closes a reasoning section still open. */
+    end(): string {
+        if (!this.inside) return "";
+        this.inside = false;
+        return THOUGHT_CLOSE;
+    }
+}
 
 export interface SplitText {
     answer: string;
