@@ -26,23 +26,20 @@ export const workbenchActions = {
      */
     async webviewQuery(page, {frame, selector, html = false}) {
         if (typeof selector !== "string" || selector === "") throw new Error("webviewQuery needs a selector");
-        const found = await webviewFrame(page, frame);
-        return found.locator(selector).evaluateAll((elements, wantHtml) => elements.map((element) =>
-            wantHtml ? element.outerHTML : (element.textContent ?? "").replace(/\u00a0/g, " ")), html);
+        return inWebview(page, frame, (found) => found.locator(selector).evaluateAll((elements, wantHtml) => elements.map((element) =>
+            wantHtml ? element.outerHTML : (element.textContent ?? "").replace(/\u00a0/g, " ")), html));
     },
 
     /** Clicks the `index`-th element matching `selector` inside a webview, with the mouse, as a user does. */
     async webviewClick(page, {frame, selector, index = 0}) {
         if (typeof selector !== "string" || selector === "") throw new Error("webviewClick needs a selector");
-        const found = await webviewFrame(page, frame);
-        await found.locator(selector).nth(index).click({timeout: 15000});
+        await inWebview(page, frame, (found) => found.locator(selector).nth(index).click({timeout: 15000}));
     },
 
     /** Moves the keyboard focus to the first element matching `selector` inside a webview (a click, as a user does). */
     async webviewFocus(page, {frame, selector}) {
         if (typeof selector !== "string" || selector === "") throw new Error("webviewFocus needs a selector");
-        const found = await webviewFrame(page, frame);
-        await found.locator(selector).first().click({timeout: 15000});
+        await inWebview(page, frame, (found) => found.locator(selector).first().click({timeout: 15000}));
     },
 
     /** Moves the mouse over the first element showing `text` (a status bar item, say), so its hover opens. */
@@ -88,6 +85,18 @@ export const workbenchActions = {
 };
 
 /** A webview's content frame (webviews nest their page two iframes deep): the first whose page matches `marker`. */
+/** Runs `action` in the webview's frame; a frame detached meanwhile (the view reloading) is found again. */
+async function inWebview(page, marker, action) {
+    for (let attempt = 1; ; attempt++) {
+        const frame = await webviewFrame(page, marker);
+        try {
+            return await action(frame);
+        } catch (error) {
+            if (attempt === 3 || !/detached/i.test(String(error))) throw error;
+        }
+    }
+}
+
 async function webviewFrame(page, marker = "#question") {
     const deadline = Date.now() + 30000;
     for (;;) {
