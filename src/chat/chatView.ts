@@ -339,7 +339,11 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, ExternalTur
         }
         const model = runtime.modelInfo;
         if (runtime.loadingModelPath) {
-            return {phase: "loading", text: `Loading ${path.basename(runtime.loadingModelPath)}…`, actions: [{action: "showLog", label: "Show Log"}]};
+            const progress = runtime.loadingProgress;
+            return {
+                phase: "loading", text: `Loading ${path.basename(runtime.loadingModelPath)}…`,
+                ...(progress === undefined ? {} : {progress}), actions: [{action: "showLog", label: "Show Log"}]
+            };
         }
         if (model) return {phase: "ready", text: `Ready: ${modelName(model.modelPath)}`, model: modelName(model.modelPath), actions: [{action: "selectModel", label: "Change Model…"}]};
         if (runtime.client.state === "failed") {

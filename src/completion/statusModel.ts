@@ -11,7 +11,7 @@ export type RuntimeFacts =
     | {phase: "hidden"}
     | {phase: "starting"}
     | {phase: "restarting"}
-    | {phase: "loading", modelPath: string}
+    | {phase: "loading", modelPath: string, progress?: number}
     | {phase: "failed"}
     /** `problem`: why the last load failed, if it did. */
     | {phase: "noModel", problem?: string}
@@ -67,7 +67,7 @@ export function statusView(runtime: RuntimeFacts, completions: CompletionFacts, 
             return {text: "$(loading~spin) Hearth", tooltip: `The Hearth runtime is restarting.\n\n${CLICK_HINT}`, severity: "normal"};
         case "loading":
             return {
-                text: `$(loading~spin) Hearth: loading ${modelName(runtime.modelPath, false)}`,
+                text: `$(loading~spin) Hearth: loading ${modelName(runtime.modelPath, false)}${percent(runtime.progress)}`,
                 tooltip: `Hearth is loading ${code(runtime.modelPath)}.\n\n${CLICK_HINT}`,
                 severity: "normal"
             };
@@ -218,4 +218,9 @@ function code(text: string): string {
     const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
     const fence = "`".repeat(longest + 1);
     return `${fence} ${text.replace(/\s*\n\s*/g, " ")} ${fence}`;
+}
+
+/** " 42%" while a load reports how far it is; nothing when it cannot tell. */
+function percent(progress: number | undefined): string {
+    return progress === undefined ? "" : ` ${Math.round(progress * 100)}%`;
 }

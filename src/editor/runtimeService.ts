@@ -39,6 +39,7 @@ export class RuntimeService implements vscode.Disposable {
     /** Fires after every (re)load, with the new model, or undefined when none could be loaded. */
     readonly onDidChangeModel = this.modelChanged.event;
     private loadingPath: string | undefined;
+    private loadFraction: number | undefined;
     private readonly stateChanged = new vscode.EventEmitter<void>();
     /** Fires when a load starts or ends and when the process's state changes (the chat view shows them). */
     readonly onDidChangeState = this.stateChanged.event;
@@ -74,6 +75,8 @@ export class RuntimeService implements vscode.Disposable {
     get lastLoadError(): string | undefined { return this.loadError; }
     /** The model file being loaded, while a load is under way. */
     get loadingModelPath(): string | undefined { return this.loadingPath; }
+    /** How much of it has been read (0 to 1), when the engine reports it. */
+    get loadingProgress(): number | undefined { return this.loadingPath === undefined ? undefined : this.loadFraction; }
 
     /** True while changed settings wait to settle or are being applied: the model shown may be about to change. */
     get busy(): boolean { return this.settleTimer !== undefined || this.applying > 0; }
@@ -107,8 +110,14 @@ export class RuntimeService implements vscode.Disposable {
             (params, signal) => {
                 this.statusBar.loading(params.modelPath);
                 this.loadingPath = params.modelPath;
+                this.loadFraction = undefined;
                 this.stateChanged.fire();
-                return this.client.load(params, {signal});
+                return this.client.load(params, {signal, onProgress: (fraction) => {
+                    if (signal.aborted || this.loadingPath !== params.modelPath) return;
+                    this.loadFraction = fraction;
+                    this.statusBar.loading(params.modelPath, fraction);
+                    this.stateChanged.fire();
+                }});
             }
         );
         switch (outcome.kind) {

@@ -63,8 +63,8 @@ export class RuntimeStatusBar implements vscode.Disposable {
     }
 
     /** A model load is under way (after a settings change or a model pick). */
-    loading(modelPath: string): void {
-        this.runtime = {phase: "loading", modelPath};
+    loading(modelPath: string, progress?: number): void {
+        this.runtime = {phase: "loading", modelPath, ...(progress === undefined ? {} : {progress})};
         this.render();
     }
 

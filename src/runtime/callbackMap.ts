@@ -7,6 +7,7 @@ interface Pending {
     resolve(result: unknown): void;
     reject(error: RuntimeError): void;
     onChunk?(chunk: TextChunk): void;
+    onProgress?(fraction: number): void;
 }
 
 export class CallbackMap {
@@ -28,6 +29,10 @@ export class CallbackMap {
 
     chunk(id: number, chunk: TextChunk): void {
         this.pending.get(id)?.onChunk?.(chunk);
+    }
+
+    progress(id: number, fraction: number): void {
+        this.pending.get(id)?.onProgress?.(fraction);
     }
 
     resolve(id: number, result: unknown): void {

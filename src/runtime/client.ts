@@ -72,6 +72,8 @@ export interface FinishedRequest {
 
 export interface LoadOptions {
     signal?: AbortSignal;
+    /** How much of the model has been read (0 to 1), where the engine can tell (the embedded one can). */
+    onProgress?(fraction: number): void;
 }
 
 type Listener<T> = (value: T) => void;
@@ -182,7 +184,7 @@ export class RuntimeClient {
             // once more, and a second crash is this load's failure, named by its file.
             for (let attempt = 1; ; attempt++) {
                 try {
-                    return await this.loadInProcess(params, controller);
+                    return await this.loadInProcess(params, controller, options.onProgress);
                 } catch (error) {
                     if (controller.signal.aborted || !(error instanceof RuntimeError) || error.code !== "runtimeCrashed") throw error;
                     if (attempt === 2) throw new RuntimeError("runtimeCrashed", `The Hearth runtime stopped twice while loading ${params.modelPath}. ${error.message}`, params.modelPath);
@@ -271,9 +273,9 @@ export class RuntimeClient {
         if (this.live) this.backoff.healthy();
     }
 
-    private async loadInProcess(params: LoadParams, controller: AbortController): Promise<ModelInfo> {
+    private async loadInProcess(params: LoadParams, controller: AbortController, onProgress?: (fraction: number) => void): Promise<ModelInfo> {
         this.backoff.unhealthy();
-        const info = await this.dispatch("load", params, {signal: controller.signal});
+        const info = await this.dispatch("load", params, {signal: controller.signal, onProgress});
         this.lastLoad = params;
         return info;
     }
@@ -324,8 +326,8 @@ export class RuntimeClient {
     }
 
     /** Sends a request to the running process without waiting for readiness (the reload itself goes through it). */
-    private dispatch<M extends Method>(method: M, params: Methods[M]["params"], options: StreamOptions): Promise<Methods[M]["result"]> {
-        const {signal, onText} = options;
+    private dispatch<M extends Method>(method: M, params: Methods[M]["params"], options: StreamOptions & LoadOptions): Promise<Methods[M]["result"]> {
+        const {signal, onText, onProgress} = options;
         if (signal?.aborted) return Promise.reject(cancelled());
         const child = this.child;
         if (child === undefined || !this.live)
@@ -345,7 +347,8 @@ export class RuntimeClient {
                 method,
                 resolve: (result) => { settled(); resolve(result as Methods[M]["result"]); },
                 reject: (error) => { settled(); reject(error); },
-                onChunk: onText ? (chunk: TextChunk) => this.guard("a stream callback", () => onText(chunk.text)) : undefined
+                onChunk: onText ? (chunk: TextChunk) => this.guard("a stream callback", () => onText(chunk.text)) : undefined,
+                onProgress: onProgress ? (fraction: number) => this.guard("a progress callback", () => onProgress(fraction)) : undefined
             });
             signal?.addEventListener("abort", onAbort, {once: true});
             try {
@@ -470,6 +473,7 @@ export class RuntimeClient {
             hello: () => {},
             heartbeat: () => {},
             chunk: (m) => this.callbacks.chunk(m.id, m.chunk),
+            progress: (m) => this.callbacks.progress(m.id, m.progress),
             result: (m) => this.callbacks.resolve(m.id, m.result),
             error: (m) => this.callbacks.reject(m.id, RuntimeError.fromData(m.error)),
             log: (m) => this.options.log[m.level](`[runtime] ${m.message}`)

@@ -153,6 +153,8 @@ export type ClientMessage =
 export type HostMessage =
     | {kind: "hello", version: number, pid: number}
     | {kind: "chunk", id: number, chunk: TextChunk}
+    /** How much of the model a load has read (0 to 1), in whole percent steps. */
+    | {kind: "progress", id: number, progress: number}
     | {kind: "result", id: number, result: unknown}
     | {kind: "error", id: number, error: RuntimeErrorData}
     | {kind: "log", level: "info" | "warn" | "error", message: string}
@@ -263,6 +265,7 @@ const clientShapes: Shapes<ClientMessage> = {
 const hostShapes: Shapes<HostMessage> = {
     hello: {version: index, pid: index},
     chunk: {id: index, chunk: shape<TextChunk>({text})},
+    progress: {id: index, progress: (value, at) => typeof value === "number" && value >= 0 && value <= 1 ? undefined : `${at} is not a fraction`},
     result: {id: index, result: anything},
     error: {id: index, error: shape<RuntimeErrorData>({code: oneOf(ERROR_CODES), message: text, path: optional(text)})},
     log: {level: oneOf(LOG_LEVELS), message: text},

@@ -103,9 +103,15 @@ function renderRuntime(): void {
     runtimeBox.dataset.phase = runtime.phase;
     runtimeBox.hidden = runtime.phase === "ready";
     runtimeText.textContent = runtime.phase === "loading" && loadingSince
-        ? `${runtime.text} ${Math.round((Date.now() - loadingSince) / 1000)} s`
+        ? `${runtime.text}${runtime.progress === undefined ? "" : ` ${Math.round(runtime.progress * 100)}%,`} ${Math.round((Date.now() - loadingSince) / 1000)} s`
         : runtime.text;
     runtimeProgress.hidden = runtime.phase !== "loading";
+    // A known fraction fills the bar; otherwise it slides, saying only that work goes on.
+    const known = runtime.phase === "loading" && runtime.progress !== undefined;
+    runtimeProgress.classList.toggle("determinate", known);
+    (runtimeProgress.firstElementChild as HTMLElement).style.width = known ? `${Math.round(runtime.progress! * 100)}%` : "";
+    if (known) runtimeProgress.setAttribute("aria-valuenow", String(Math.round(runtime.progress! * 100)));
+    else runtimeProgress.removeAttribute("aria-valuenow");
     runtimeActions.replaceChildren(...runtime.actions.map((a) => {
         const button = h("button", {type: "button", class: "secondary", "data-runtime-action": a.action, text: a.label});
         button.addEventListener("click", () => send({type: "runtimeAction", action: a.action}));

@@ -70,6 +70,8 @@ export interface RuntimeView {
     text: string;
     /** The loaded model's name when ready. */
     model?: string;
+    /** While loading: how much of the model has been read (0 to 1), when the engine can tell. */
+    progress?: number;
     /** Buttons that fix or change the state. */
     actions: Array<{action: RuntimeAction, label: string}>;
 }

@@ -145,6 +145,15 @@ describe("runtime recovery", function () {
         assert.equal(crashes.length, 1, "a working process is never taken for hung");
     });
 
+    it("reports how far a load has read the model, up to all of it", async () => {
+        client = new RuntimeClient({hostPath, log: silentLogger});
+        const seen: number[] = [];
+        await client.load(loadParams(testModelPath("gemma4-target")), {onProgress: (fraction) => seen.push(fraction)});
+        assert.ok(seen.length >= 2, JSON.stringify(seen));
+        assert.deepEqual([...seen].sort((a, b) => a - b), seen, "it only grows");
+        assert.equal(seen.at(-1), 1);
+    });
+
     it("cancels a load through its signal, and a newer load cancels an older one", async () => {
         client = new RuntimeClient({hostPath, log: silentLogger});
         await client.start();

@@ -30,7 +30,7 @@ export class EngineSlot {
     }
 
     /** Loads `params` in place of the current engine; `signal` is the client's cancel for this load. */
-    async load(params: LoadParams, signal: AbortSignal): Promise<Engine> {
+    async load(params: LoadParams, signal: AbortSignal, onProgress?: (fraction: number) => void): Promise<Engine> {
         const controller = new AbortController();
         const onCancel = () => controller.abort(new RuntimeError("cancelled", `The load of ${params.modelPath} was cancelled.`));
         if (signal.aborted) onCancel();
@@ -50,7 +50,7 @@ export class EngineSlot {
             await stopped;
             if (previous) await this.disposeQuietly(previous, "the previous engine");
             controller.signal.throwIfAborted();
-            const engine = await this.createEngine(params, this.log, controller.signal);
+            const engine = await this.createEngine(params, this.log, controller.signal, (fraction) => { if (!controller.signal.aborted) onProgress?.(fraction); });
             if (controller.signal.aborted) {
                 await this.disposeQuietly(engine, `the superseded engine for ${params.modelPath}`);
                 controller.signal.throwIfAborted();

@@ -105,7 +105,13 @@ export class RuntimeHost {
             case "load": {
                 const cancel = new AbortController();
                 this.inFlight.set(id, {cancel: () => cancel.abort()});
-                return this.slot.load(params as LoadParams, cancel.signal).then((engine) => engine.info);
+                // Progress in whole percents: a few dozen messages for a load, however often the engine reports.
+                let sent = -1;
+                const onProgress = (fraction: number) => {
+                    const percent = Math.floor(Math.min(1, Math.max(0, fraction)) * 100);
+                    if (percent > sent) { sent = percent; this.send({kind: "progress", id, progress: percent / 100}); }
+                };
+                return this.slot.load(params as LoadParams, cancel.signal, onProgress).then((engine) => engine.info);
             }
             case "complete":
                 return this.generate(id, "complete", (engine, control) => engine.complete(params as Methods["complete"]["params"], control));

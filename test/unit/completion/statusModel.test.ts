@@ -37,6 +37,8 @@ describe("completion status model", () => {
         assert.equal(loading.text, "$(loading~spin) Hearth: loading gemma-4-E4B-it-Q8_0");
         assert.match(loading.tooltip, /Hearth is loading ` \/models\/gemma-4-E4B-it-Q8_0\.gguf `/);
         assert.equal(loading.severity, "normal");
+        assert.equal(view({phase: "loading", modelPath: "/models/gemma-4-E4B-it-Q8_0.gguf", progress: 0.424}).text,
+            "$(loading~spin) Hearth: loading gemma-4-E4B-it-Q8_0 42%", "how far the load is, when the engine says");
     });
 
     it("shows an error when the runtime stopped, and a warning with the load's failure when no model is loaded", () => {

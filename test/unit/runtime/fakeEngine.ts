@@ -96,6 +96,8 @@ export class FakeEngine implements Engine {
 export interface FakeLoad {
     params: LoadParams;
     signal: AbortSignal | undefined;
+    /** Reports how far the load is, as an engine reading its file does. */
+    progress(fraction: number): void;
     /** Settles the load: with an engine, or with a failure. */
     succeed(): void;
     fail(error: Error): void;
@@ -118,10 +120,11 @@ export class FakeFactory {
         return this.engines.filter((engine) => !engine.disposed);
     }
 
-    readonly create: EngineFactory = (params, _log, signal) => new Promise<Engine>((resolve, reject) => {
+    readonly create: EngineFactory = (params, _log, signal, onProgress) => new Promise<Engine>((resolve, reject) => {
         const load: FakeLoad = {
             params,
             signal,
+            progress: (fraction) => onProgress?.(fraction),
             succeed: () => {
                 const engine = new FakeEngine(params.modelPath, this.options.engine);
                 load.engine = engine;

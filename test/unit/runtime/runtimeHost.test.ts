@@ -155,6 +155,16 @@ describe("runtime host", function () {
             assert.equal((await b.result).modelPath, "/models/good.gguf");
         });
 
+        it("reports a load's progress in whole percents, then its model", async function () {
+            const h = new Harness(new FakeFactory());
+            const load = h.request("load", loadParams("/models/a.gguf"));
+            await loadsStarted(h.factory, 1);
+            for (const fraction of [0.1, 0.104, 0.5, 0.5, 0.999, 1]) h.factory.loads[0].progress(fraction);
+            h.factory.loads[0].succeed();
+            await load.result;
+            assert.deepEqual(h.of("progress").map((m) => [m.id, m.progress]), [[load.id, 0.1], [load.id, 0.5], [load.id, 0.99], [load.id, 1]]);
+        });
+
         it("a cancel for a load's id aborts the engine's load and answers cancelled", async function () {
             const h = new Harness(new FakeFactory());
             const a = h.request("load", loadParams("/models/a.gguf"));

@@ -32,14 +32,14 @@ interface Lane {
  * so the drafter it names is known to share the model's vocabulary and special tokens.
  */
 export const createEmbeddedEngine = async (
-    params: LoadParams, log: Log, signal?: AbortSignal, checked: ValidatedModels = validateModelFiles(params)
+    params: LoadParams, log: Log, signal?: AbortSignal, checked: ValidatedModels = validateModelFiles(params), onProgress?: (fraction: number) => void
 ): Promise<Engine> => {
     setLlamaLogSink(log);
     const llama = await sharedLlama(params.gpu).catch((error: unknown) => {
         throw new RuntimeError("engineFailed", `could not start llama.cpp (gpu: ${params.gpu}): ${message(error)}`);
     });
     throwIfCancelled(signal);
-    const model = await loadModel(llama, params.modelPath, params.gpu, signal);
+    const model = await loadModel(llama, params.modelPath, params.gpu, signal, onProgress);
     let context: LlamaContext | undefined;
     let draft: Awaited<ReturnType<typeof loadDrafter>>;
     try {
@@ -218,9 +218,13 @@ class EmbeddedEngine implements Engine {
     }
 }
 
-async function loadModel(llama: Awaited<ReturnType<typeof sharedLlama>>, modelPath: string, gpu: LoadParams["gpu"], signal: AbortSignal | undefined): Promise<LlamaModel> {
+async function loadModel(
+    llama: Awaited<ReturnType<typeof sharedLlama>>, modelPath: string, gpu: LoadParams["gpu"], signal: AbortSignal | undefined, onProgress?: (fraction: number) => void
+): Promise<LlamaModel> {
     try {
-        return await llama.loadModel({modelPath, ...(gpu === "off" ? {gpuLayers: 0} : {}), ...(signal ? {loadSignal: signal} : {})});
+        return await llama.loadModel({
+            modelPath, ...(gpu === "off" ? {gpuLayers: 0} : {}), ...(signal ? {loadSignal: signal} : {}), ...(onProgress ? {onLoadProgress: onProgress} : {})
+        });
     } catch (error) {
         throwIfCancelled(signal);
         throw new RuntimeError("badModel", `could not load ${modelPath}: ${message(error)}`, modelPath);

@@ -9,12 +9,12 @@ import {createLlamaServerEngine} from "./llamaServer";
 import {createOpenAiCompatibleEngine} from "./openaiCompatible";
 import type {EngineFactory} from "./types";
 
-export const createEngine: EngineFactory = async (params, log, signal) => {
+export const createEngine: EngineFactory = async (params, log, signal, onProgress) => {
     // A remote endpoint has no local file to check.
     const checked = params.engine === "openaiCompatible" ? undefined : validateModelFiles(params);
     const choice = chooseEngine(params, checked, findLlamaServerBinary(params.llamaServerPath || undefined));
     if (choice.note !== undefined) log("info", choice.note);
     if (choice.engine === "openaiCompatible" || choice.checked === undefined) return createOpenAiCompatibleEngine(choice.params, log, signal);
-    const create = choice.engine === "llamaServer" ? createLlamaServerEngine : createEmbeddedEngine;
-    return create(choice.params, log, signal, choice.checked);
+    if (choice.engine === "llamaServer") return createLlamaServerEngine(choice.params, log, signal, choice.checked);
+    return createEmbeddedEngine(choice.params, log, signal, choice.checked, onProgress);
 };

@@ -30,5 +30,7 @@ export interface Engine {
 export type EngineFactory = (
     params: LoadParams,
     log: (level: "info" | "warn" | "error", message: string) => void,
-    signal?: AbortSignal
+    signal?: AbortSignal,
+    /** How much of the model file has been read (0 to 1), where the engine can tell. */
+    onProgress?: (fraction: number) => void
 ) => Promise<Engine>;
