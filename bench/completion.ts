@@ -60,9 +60,19 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
     });
     console.log(`model ${path.basename(model.modelPath)}: FIM ${model.hasFim ? "yes" : "no"}, chat ${model.chatWrapper}`);
     const counter = modelTokenCounter((texts) => client.tokenCount([...texts]));
+    // The last request's worker and packing times, for the slow-context lines below.
+    const spent = {ask: 0, pack: 0};
     const contexts = new CursorContextSource({
-        ask: (request) => worker.call("cursorContext", request),
-        packer: () => (ranked, budgetTokens, comment) => packWithTokenizer(ranked, {budgetTokens, counter, displayPath: (p) => path.relative(repo, p), timeMs: 40, comment})
+        ask: async (request) => {
+            const started = performance.now();
+            try { return await worker.call("cursorContext", request); } finally { spent.ask = performance.now() - started; }
+        },
+        packer: () => async (ranked, budgetTokens, comment) => {
+            const started = performance.now();
+            try {
+                return await packWithTokenizer(ranked, {budgetTokens, counter, displayPath: (p) => path.relative(repo, p), timeMs: 40, comment});
+            } finally { spent.pack = performance.now() - started; }
+        }
     });
 
     const results: GenerationResult[] = [];
@@ -80,6 +90,8 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
             const line = text.slice(0, doc.offset).split("\n").length - 1;
             const column = doc.offset - (text.lastIndexOf("\n", doc.offset - 1) + 1);
             const window = fileWindow(text, doc.offset, defaultWindow);
+            const started = performance.now();
+            spent.ask = spent.pack = 0;
             const packed = await contexts.contextFor({
                 request: {
                     path: doc.path, text, line, column, budgetTokens: 2048, timeBudgetMs: 40, languageId: doc.languageId,
@@ -90,6 +102,8 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
                 signal
             });
             if (signal.aborted) throw new Error("cancelled");
+            const ms = performance.now() - started;
+            if (ms > 50) console.log(`  slow context: ${ms.toFixed(0)} ms at ${path.relative(repo, doc.path)}:${line + 1} (${text.length} chars): worker ${spent.ask.toFixed(0)} ms, packing ${spent.pack.toFixed(0)} ms`);
             return renderContext(packed, commentSyntax(doc.languageId));
         },
         shape: (doc) => worker.call("shapeAt", {path: doc.path, languageId: doc.languageId, text: doc.text, offset: doc.offset}),

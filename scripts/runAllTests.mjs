@@ -15,15 +15,17 @@ const prepare = [
     ["models", "npm", ["run", "--silent", "models"]],
     ["llama-server", "npm", ["run", "--silent", "build:llama-server"]]
 ];
+// A suite that hangs (a process it left running keeps it alive) is stopped after its bound and counts as failed.
 const suites = [
-    ["unit", "npm", ["run", "--silent", "test:unit"]],
-    ["runtime", "npm", ["run", "--silent", "test:runtime"]],
+    ["unit", "npm", ["run", "--silent", "test:unit"], 10 * 60_000],
+    ["runtime", "npm", ["run", "--silent", "test:runtime"], 25 * 60_000],
     ["e2e", "npm", ["run", "--silent", "test:e2e"]]
 ];
 
-function run(name, command, args, extraEnv = {}) {
+function run(name, command, args, extraEnv = {}, timeoutMs = undefined) {
     console.log(`\n=== ${name}: ${command} ${args.join(" ")}`);
-    const result = spawnSync(command, args, {stdio: "inherit", env: {...process.env, ...extraEnv}});
+    const result = spawnSync(command, args, {stdio: "inherit", env: {...process.env, ...extraEnv}, ...(timeoutMs ? {timeout: timeoutMs, killSignal: "SIGKILL"} : {})});
+    if (result.error?.code === "ETIMEDOUT") console.log(`${name}: still running after ${timeoutMs / 60_000} min; stopped`);
     return result.status ?? 1;
 }
 
@@ -35,10 +37,10 @@ for (const [name, command, args] of prepare) {
 }
 
 let passed = 0, failed = 0, skipped = 0;
-for (const [name, command, args] of suites) {
+for (const [name, command, args, timeoutMs] of suites) {
     if (only.length > 0 && !only.includes(name)) continue;
     const before = readSummary().length;
-    const status = run(name, command, args, {HEARTH_TEST_SUMMARY: summaryFile, HEARTH_TEST_SUITE: name});
+    const status = run(name, command, args, {HEARTH_TEST_SUMMARY: summaryFile, HEARTH_TEST_SUITE: name}, timeoutMs);
     const rows = readSummary().slice(before);
     for (const row of rows) { passed += row.passes; failed += row.failures; skipped += row.pending; }
     const counted = rows.reduce((n, row) => n + row.failures, 0);

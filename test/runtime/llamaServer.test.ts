@@ -339,9 +339,14 @@ describe("llama-server engine", function () {
         const started = Date.now();
         const starting = LlamaServerProcess.start({binary: binary.path, log, signal: controller.signal,
             args: ["--model", testModelPath("gemma4-target"), "--ctx-size", "512", "--threads", "1", "--no-webui", "--offline"]});
-        // start() spawns before its first await: the server is running (loading its model) here.
-        assert.ok(guardProcesses().length > before.length, "the server was not spawned");
-        controller.abort();
+        try {
+            // start() spawns before its first await; the guard's command line shows once its shell has exec'd (a
+            // moment on a busy machine), and the server is then still loading its model.
+            assert.ok(await waitUntil(() => guardProcesses().length > before.length, 5000), "the server was not spawned");
+        } finally {
+            // Even when the check above fails: a start left running would keep the suite's process alive.
+            controller.abort();
+        }
         await assert.rejects(starting, (error: unknown) => error instanceof RuntimeError && error.code === "cancelled");
         assert.ok(await waitUntil(() => guardProcesses().length === before.length, 5000), `left behind: ${guardProcesses().join(", ")}`);
         console.log(`      cancelled ${Date.now() - started} ms after the start was asked for`);
