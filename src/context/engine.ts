@@ -129,7 +129,8 @@ export class ContextEngine {
         if (current && !this.policy.allows(current.path, true)) current = undefined;
         if (current) await this.sync(current.path, current.text);
         const allowed = {...request, current, openEditors: this.policy.openEditors(request.openEditors)};
-        return this.policy.snippets(retrieveForQuestion(this.indexer, allowed, this.onError), current?.path);
+        // Only what a pack could take: the caller counts each candidate with the model's tokenizer, across processes.
+        return likelyToFit(this.policy.snippets(retrieveForQuestion(this.indexer, allowed, this.onError), current?.path), request.budgetTokens);
     }
 
     /** The chat's `@file` / `@symbol` picker: candidates from the index that the context policy allows. */

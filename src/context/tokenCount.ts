@@ -87,10 +87,43 @@ export function fitTokenModel(samples: ReadonlyArray<{text: string, tokens: numb
     return model;
 }
 
+/** Characters of counted text whose counts a model counter remembers (a few MB: the workspace's usual snippets). */
+const REMEMBERED_CHARS = 4_000_000;
+
 /**
  * The loaded model's own tokenizer, reached through a batched asynchronous call (the runtime process):
  * packing counts every candidate with it in one round trip; a lone count, which cannot wait, estimates.
+ * Counts are remembered by text (least recently used out first): consecutive questions and completions
+ * retrieve many of the same snippets, and only new text crosses to the runtime.
  */
-export function modelTokenCounter(countMany: (texts: readonly string[]) => Promise<number[]>): TokenCounter {
-    return {count: (text) => estimateTokens(text), countMany, exact: true};
+export function modelTokenCounter(countMany: (texts: readonly string[]) => Promise<number[]>, rememberedChars = REMEMBERED_CHARS): TokenCounter {
+    const known = new Map<string, number>();
+    let chars = 0;
+    const remember = (text: string, count: number) => {
+        if (known.delete(text)) chars -= text.length;
+        known.set(text, count);
+        chars += text.length;
+        for (const [oldest] of known) {
+            if (chars <= rememberedChars) break;
+            known.delete(oldest);
+            chars -= oldest.length;
+        }
+    };
+    return {
+        count: (text) => estimateTokens(text),
+        countMany: async (texts) => {
+            const counts = new Map<string, number>();
+            for (const text of texts) {
+                const count = known.get(text);
+                if (count !== undefined) { counts.set(text, count); remember(text, count); }
+            }
+            const missing = [...new Set(texts.filter((text) => !counts.has(text)))];
+            if (missing.length > 0) {
+                const fresh = await countMany(missing);
+                missing.forEach((text, i) => { counts.set(text, fresh[i]); remember(text, fresh[i]); });
+            }
+            return texts.map((text) => counts.get(text)!);
+        },
+        exact: true
+    };
 }

@@ -5,7 +5,7 @@ import path from "node:path";
 import {describe, it} from "mocha";
 import {contextBudget} from "../../../src/context/budget";
 import {pack, packWithTokenizer, renderSnippet} from "../../../src/context/pack";
-import {estimateTokens, type TokenCounter} from "../../../src/context/tokenCount";
+import {estimateTokens, modelTokenCounter, type TokenCounter} from "../../../src/context/tokenCount";
 import type {Snippet} from "../../../src/context/types";
 import {fixtureRoot} from "./fixture";
 
@@ -85,5 +85,21 @@ describe("context: packing", () => {
         assert.ok(Math.abs(estimate - 168) / 168 < 0.15, `estimate ${estimate}`);
         assert.ok(estimateTokens(code + code) >= 2 * estimate - 2);
         assert.equal(estimateTokens(""), 0);
+    });
+});
+
+describe("context: the model's token counter remembers counts", () => {
+    it("sends only text it has not counted, keeps the answers in order, and forgets the least recently used first", async () => {
+        const sent: string[][] = [];
+        // Stands in for the runtime's tokenizer: one token per character, so every answer is checkable.
+        const counter = modelTokenCounter(async (texts) => { sent.push([...texts]); return texts.map((t) => t.length); }, 10);
+        assert.deepEqual(await counter.countMany!(["aaaa", "bb", "aaaa"]), [4, 2, 4]);
+        assert.deepEqual(sent, [["aaaa", "bb"]], "each text once");
+        assert.deepEqual(await counter.countMany!(["bb", "ccc", "aaaa"]), [2, 3, 4]);
+        assert.deepEqual(sent[1], ["ccc"], "only the new text crosses");
+        // Used last in the order bb, aaaa, ccc (9 characters); 5 more push out the least recently used: bb, then aaaa.
+        await counter.countMany!(["ddddd"]);
+        assert.deepEqual(await counter.countMany!(["aaaa", "bb", "ccc"]), [4, 2, 3]);
+        assert.deepEqual(sent.at(-1), ["aaaa", "bb"], "ccc is still known");
     });
 });
