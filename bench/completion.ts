@@ -106,7 +106,13 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
             if (ms > 50) console.log(`  slow context: ${ms.toFixed(0)} ms at ${path.relative(repo, doc.path)}:${line + 1} (${text.length} chars): worker ${spent.ask.toFixed(0)} ms, packing ${spent.pack.toFixed(0)} ms`);
             return renderContext(packed, commentSyntax(doc.languageId));
         },
-        shape: (doc) => worker.call("shapeAt", {path: doc.path, languageId: doc.languageId, text: doc.text, offset: doc.offset}),
+        shape: async (doc) => {
+            const started = performance.now();
+            const shape = await worker.call("shapeAt", {path: doc.path, languageId: doc.languageId, text: doc.text, offset: doc.offset});
+            const ms = performance.now() - started;
+            if (ms > 50) console.log(`  slow shape: ${ms.toFixed(0)} ms at ${path.relative(repo, doc.path)} (${doc.text.length} chars)`);
+            return shape;
+        },
         multiline: () => true,
         onResult: (result) => results.push(result)
     });
