@@ -42,6 +42,8 @@ export interface GenerateRequest {
     instruct?: InstructPrompt;
     maxTokens: number;
     stop: string[];
+    /** A single line at the end of a line: the runtime ends at the first newline after text (and reports stats). */
+    stopAtLineEnd: boolean;
 }
 
 /** What a completion needs from the rest of Hearth: the model, the context engine, the syntax tree. */
@@ -210,10 +212,10 @@ export class Completer {
         const instruct = style === "instruct"
             ? buildInstructPrompt({languageId: doc.languageId, path: doc.displayPath, context, prefix: window.prefix, suffix: window.suffix})
             : undefined;
-        // A single line ends at its newline. Where text follows the cursor, the runtime stops there (and reports
-        // its stats). At the end of a line the model often breaks first and writes the line below, which
-        // post-processing keeps, so the stop is ours: the runtime's would end such an answer empty. (Stopped by us,
-        // the request ends as cancelled, without stats; a runtime "stop at a newline after text" would keep them.)
+        // A single line ends at its newline. Where text follows the cursor, any newline stops it. At the end of a
+        // line the model often breaks first and writes the line below, which post-processing keeps: the runtime
+        // then stops at the first newline after text (stopAtLineEnd), and ends the request with its stats. An
+        // engine that cannot stop there streams on, and the check below stops it here.
         const breakFirstUseless = lineAfterCursor(doc).trim() !== "";
         const stops = [...(instruct ? instructStops : []), ...(!entry.multiline && breakFirstUseless ? ["\n"] : [])];
         this.options.onPhase?.("prompt", performance.now() - promptStarted);
@@ -229,7 +231,10 @@ export class Completer {
         // runtime's KV cache, and the next keystroke's request starts from it.
         let hard: NodeJS.Timeout | undefined;
         const generation = this.backend.generate(
-            {style, context, prefix: window.prefix, suffix: window.suffix, instruct, maxTokens: this.options.maxTokens, stop: stops},
+            {
+                style, context, prefix: window.prefix, suffix: window.suffix, instruct, maxTokens: this.options.maxTokens, stop: stops,
+                stopAtLineEnd: !entry.multiline && !breakFirstUseless
+            },
             {
                 signal: controller.signal,
                 onText: (text) => {

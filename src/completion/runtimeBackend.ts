@@ -36,6 +36,7 @@ export function runtimeBackend(deps: RuntimeBackendDeps): CompletionBackend {
         async generate(request: GenerateRequest, control) {
             const params: CompleteParams = {
                 context: request.context, prefix: request.prefix, suffix: request.suffix, maxTokens: request.maxTokens, stop: request.stop,
+                ...(request.stopAtLineEnd ? {stopAtLineEnd: true} : {}),
                 ...(request.instruct ? {instruct: request.instruct} : {})
             };
             const result = await deps.complete(params, control);

@@ -53,6 +53,12 @@ export interface CompleteParams {
     maxTokens: number;
     /** Generation ends before any of these strings; the stop string itself is not returned. */
     stop: string[];
+    /**
+     * A single-line suggestion: generation ends at the first newline that follows text (a newline before any text
+     * is kept, the model often breaks the line first). The newline is not returned. Engines that cannot stop there
+     * ignore it, so the caller still checks.
+     */
+    stopAtLineEnd?: boolean;
     instruct?: InstructCompletion;
 }
 
@@ -242,7 +248,7 @@ const paramChecks: {[M in Method]: Check} = {
         endpoint: optional(shape<NonNullable<LoadParams["endpoint"]>>({url: text, model: text, apiKey: optional(text)}))
     }),
     complete: shape<CompleteParams>({
-        context: text, prefix: text, suffix: text, maxTokens: amount, stop: listOf(text),
+        context: text, prefix: text, suffix: text, maxTokens: amount, stop: listOf(text), stopAtLineEnd: optional(flag),
         instruct: optional(shape<InstructCompletion>({user: text, prefill: text}))
     }),
     chat: shape<ChatParams>({

@@ -47,6 +47,26 @@ describe("inline completion on the runtime", function () {
         assert.ok(two.stats.reusedPromptTokens > 0);
     });
 
+    it("stops a single line at the first newline after text, in the runtime, with its stats", async () => {
+        // The llama test model writes on and on, line after line: the gemma4 one ends its turn first.
+        const lines = new RuntimeClient({hostPath, log: silentLogger});
+        try {
+            await lines.load({engine: "embedded", modelPath: testModelPath("llama-target"), drafterMode: "off", maxDraftTokens: 8, contextSize: 2048, gpu: "off", threads: 1});
+            const params = {context: "", prefix: "export function total(xs: number[]) {\n    return ", suffix: "", maxTokens: 160, stop: []};
+            const plain = await lines.complete(params);
+            const lineEnd = /\S[^\n]*\n/.exec(plain.text);
+            assert.ok(lineEnd, `the model writes a line break after text within 160 tokens: ${JSON.stringify(plain.text)}`);
+            const chunks: string[] = [];
+            const single = await lines.complete({...params, stopAtLineEnd: true}, {onText: (t) => chunks.push(t)});
+            assert.equal(single.text, plain.text.slice(0, lineEnd.index + lineEnd[0].length - 1), "greedy: the same text, up to that newline");
+            assert.equal(single.stopReason, "stopString");
+            assert.equal(chunks.join(""), single.text, "the newline is never streamed");
+            assert.ok(single.stats.generatedTokens < plain.stats.generatedTokens && single.stats.reusedPromptTokens > 0, JSON.stringify(single.stats));
+        } finally {
+            await lines.dispose();
+        }
+    });
+
     for (const style of ["instruct", "fim"] as const) {
         it(`gives ghost text through the Completer (${style}), from the cache when typing into it, and cancels a superseded request`, async () => {
             const root = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-complete-"));

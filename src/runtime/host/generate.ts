@@ -17,6 +17,8 @@ export interface GenerateRequest {
     onText(text: string): void;
     /** Streams the model's special tokens as their text (a chat turn's thought-channel markers); default false. */
     specialTokens?: boolean;
+    /** Ends at the first newline after text, which is not returned (a single-line suggestion). */
+    stopAtLineEnd?: boolean;
     evaluationPriority?: EvaluationPriority;
     /** Speculative decoding: the drafter and the controller that sizes its drafts. Absent: plain decoding. */
     speculation?: {drafter: Drafter, controller: DraftLengthController};
@@ -47,7 +49,7 @@ export async function generate(request: GenerateRequest): Promise<GenerationOutp
         throw new Error(`prompt (${promptTokens.length} tokens) plus maxTokens (${request.maxTokens}) exceeds the context size (${sequence.contextSize})`);
 
     const isStop = (token: Token) => model.isEogToken(token) || (request.stopTokens?.has(token) ?? false);
-    const stream = new TextStream(model.detokenize.bind(model), request.stopStrings ?? [], request.onText, promptTokens.slice(-8), request.specialTokens);
+    const stream = new TextStream(model.detokenize.bind(model), request.stopStrings ?? [], request.onText, promptTokens.slice(-8), request.specialTokens, request.stopAtLineEnd);
     const drafterKind: DrafterKind = request.speculation?.drafter.kind ?? "none";
     const generated: Token[] = [];
     let draftedTokens = 0, acceptedTokens = 0;

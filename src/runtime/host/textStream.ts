@@ -23,7 +23,9 @@ export class TextStream {
         /** The last prompt tokens, so the first generated token decodes as it would mid-text. */
         private readonly promptTail: readonly Token[] = [],
         /** Special tokens decode to their text (Gemma 4's `<|channel>`), not to nothing. */
-        private readonly specialTokens = false
+        private readonly specialTokens = false,
+        /** A newline after text stops like a stop string (a single-line suggestion). */
+        private readonly stopAtLineEnd = false
     ) {}
 
     /** The text so far without any stop string. */
@@ -74,7 +76,7 @@ export class TextStream {
     }
 
     private stopIndex(): number | undefined {
-        let first: number | undefined;
+        let first = this.stopAtLineEnd ? lineEnd(this.decoded) : undefined;
         // Only the tail can hold a new match, but the stop strings are few and short: search from the last emit.
         const from = Math.max(0, this.emitted - this.longestStop());
         for (const stop of this.stopStrings) {
@@ -105,4 +107,10 @@ export class TextStream {
         this.onText(this.decoded.slice(this.emitted, end));
         this.emitted = end;
     }
+}
+
+/** Where the first newline after text is, if there is one yet. */
+function lineEnd(text: string): number | undefined {
+    const match = /\S[^\n]*\n/.exec(text);
+    return match ? match.index + match[0].length - 1 : undefined;
 }

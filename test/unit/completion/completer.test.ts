@@ -57,8 +57,10 @@ describe("completer", () => {
         const backend = new ScriptedBackend(() => ["items", ".length;", "\nconsole.log(1);"]);
         const completer = new Completer(backend, options);
         assert.equal(await completer.provide(doc("const n = █\n"), trigger(), live()), "items.length;");
-        // At the end of a line the line's end is the Completer's stop (an answer may start with a newline).
+        // At the end of a line the runtime is asked to stop at a newline after text (an answer may start with one);
+        // this backend, like an engine that cannot, streams on, and the Completer stops it.
         assert.deepEqual(backend.requests[0].request.stop, []);
+        assert.equal(backend.requests[0].request.stopAtLineEnd, true);
         assert.equal(backend.requests[0].aborted, true, "the model went on after the line ended");
         assert.equal(await completer.provide(doc("const n = █\n"), trigger(), live()), "items.length;");
         assert.equal(await completer.provide(doc("const n = ite█\n"), trigger(), live()), "ms.length;");
@@ -82,14 +84,17 @@ describe("completer", () => {
         const backend = new ScriptedBackend(() => ["\n", "    return total;", "\n}", "\nmore();"]);
         const completer = new Completer(backend, options);
         const shown = await completer.provide(doc("function sum() {\n    let total = 0;█\n}\n"), trigger(), live());
-        // At the end of a line the line's end is the Completer's stop (an answer may start with a newline).
+        // At the end of a line the runtime is asked to stop at a newline after text (an answer may start with one);
+        // this backend, like an engine that cannot, streams on, and the Completer stops it.
         assert.deepEqual(backend.requests[0].request.stop, []);
+        assert.equal(backend.requests[0].request.stopAtLineEnd, true);
         assert.equal(backend.requests[0].aborted, true, "the model went on after the line ended");
         assert.equal(shown?.trim(), "return total;");
         assert.ok(shown?.startsWith("\n"), JSON.stringify(shown));
         const streamed = new ScriptedBackend(() => ["\n", "    return total;", "\n}"]);
         assert.equal(await new Completer(streamed, options).provide(doc("const n = █ + 1;\n"), trigger(), live()), undefined);
         assert.deepEqual(streamed.requests[0].request.stop, ["\n"], "a break before text that follows the cursor is no suggestion: the runtime stops there");
+        assert.equal(streamed.requests[0].request.stopAtLineEnd, false);
     });
 
     it("cancels a superseded request through to the model at once", async () => {

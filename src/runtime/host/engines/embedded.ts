@@ -123,13 +123,14 @@ class EmbeddedEngine implements Engine {
             if (params.instruct) {
                 // No FIM tokens (real Gemma 4): a chat turn whose open model turn holds the code so far.
                 const prompt = this.chatFormat.render([{role: "user", content: params.instruct.user}], false, params.instruct.prefill);
-                return {promptTokens: prompt.tokens, maxTokens: params.maxTokens, stopTokens: prompt.stopTokens, stopStrings: [...prompt.stopStrings, ...params.stop], specialTokens: true};
+                return {promptTokens: prompt.tokens, maxTokens: params.maxTokens, stopTokens: prompt.stopTokens, stopStrings: [...prompt.stopStrings, ...params.stop], specialTokens: true, stopAtLineEnd: params.stopAtLineEnd};
             }
             const budget = this.context.contextSize - params.maxTokens;
             return {
                 promptTokens: buildCompletionPrompt(this.model, params, budget),
                 maxTokens: params.maxTokens,
-                stopStrings: params.stop
+                stopStrings: params.stop,
+                stopAtLineEnd: params.stopAtLineEnd
             };
         }, control.onText);
     }
@@ -164,7 +165,7 @@ class EmbeddedEngine implements Engine {
     private run(
         lane: Lane,
         signal: AbortSignal,
-        prompt: () => {promptTokens: Token[], maxTokens: number, stopTokens?: Set<Token>, stopStrings?: string[], specialTokens?: boolean},
+        prompt: () => {promptTokens: Token[], maxTokens: number, stopTokens?: Set<Token>, stopStrings?: string[], specialTokens?: boolean, stopAtLineEnd?: boolean},
         onText: (text: string) => void,
         preferPromptLookup = false
     ): Promise<GenerationResult> {
