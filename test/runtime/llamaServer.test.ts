@@ -144,6 +144,37 @@ describe("llama-server engine", function () {
         assert.equal(stopped.text, free.text.slice(0, free.text.indexOf(stopAt)));
     });
 
+    it("ends a single line at the first newline after text, which the server has no stop for", async function () {
+        // The llama test model writes line after line (the gemma4 one ends its turn first).
+        const lines = await createLlamaServerEngine(loadParams({modelPath: testModelPath("llama-target"), contextSize: 1024}), log) as LlamaServerEngine;
+        try {
+            const params = {context: "", prefix: "export function total(xs: number[]) {\n    return ", suffix: "", maxTokens: 160, stop: []};
+            const free = await lines.complete(params, collect());
+            const lineEnd = /\S[^\n]*\n/.exec(free.text);
+            assert.ok(lineEnd, `the model writes a line break after text within 160 tokens: ${JSON.stringify(free.text)}`);
+            const control = collect();
+            const single = await lines.complete({...params, stopAtLineEnd: true}, control);
+            assert.equal(single.text, free.text.slice(0, lineEnd.index + lineEnd[0].length - 1));
+            assert.equal(single.stopReason, "stopString");
+            assert.equal(control.chunks.join(""), single.text, "the newline is never streamed");
+            // The server stopped too: the next request is served at once.
+            assert.equal((await lines.complete({...params, maxTokens: 4}, collect())).stats.generatedTokens > 0, true);
+            // An OpenAI-compatible endpoint (this server's /v1) has no such stop either: that engine ends it too.
+            const endpoint = await createOpenAiCompatibleEngine(loadParams({engine: "openaiCompatible", endpoint: {url: `${lines.baseUrl}/v1`, model: "", apiKey: lines.apiKey}}), log);
+            try {
+                const remote = collect();
+                const viaEndpoint = await endpoint.complete({...params, stopAtLineEnd: true}, remote);
+                assert.equal(viaEndpoint.text, single.text);
+                assert.equal(viaEndpoint.stopReason, "stopString");
+                assert.equal(remote.chunks.join(""), viaEndpoint.text);
+            } finally {
+                await endpoint.dispose();
+            }
+        } finally {
+            await lines.dispose();
+        }
+    });
+
     it("reuses the KV cache for a repeated prompt", async function () {
         await plain.complete(fimPrompts[1], collect());
         const again = await plain.complete(fimPrompts[1], collect());

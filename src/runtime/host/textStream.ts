@@ -109,8 +109,8 @@ export class TextStream {
     }
 }
 
-/** Where the first newline after text is, if there is one yet. */
-function lineEnd(text: string): number | undefined {
+/** Where the first newline after text is, if there is one yet (a single-line suggestion ends there). */
+export function lineEnd(text: string): number | undefined {
     const match = /\S[^\n]*\n/.exec(text);
     return match ? match.index + match[0].length - 1 : undefined;
 }

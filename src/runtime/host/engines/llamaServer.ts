@@ -14,6 +14,7 @@ import {SINGLE_THREAD_MODEL_BYTES} from "./loadChoices";
 import {LlamaServerProcess} from "./llamaServerProcess";
 import type {Engine, EngineFactory, GenerationControl} from "./types";
 import {ReasoningMarkers} from "../../reasoning";
+import {lineEnd} from "../textStream";
 
 /** Context used when the settings say 0 ("from the model"): the trained context, capped to bound memory. */
 const DEFAULT_CONTEXT_CAP = 32768;
@@ -188,7 +189,7 @@ export class LlamaServerEngine implements Engine {
         }, control, (event) => {
             const data = event as {content?: string, stop?: boolean, stop_type?: string, timings?: ServerTimings, tokens_evaluated?: number};
             return {text: data.content ?? "", timings: data.timings, done: data.stop === true, stopReason: completionStopReason(data.stop_type)};
-        });
+        }, params.stopAtLineEnd === true);
     }
 
     /**
@@ -242,7 +243,9 @@ export class LlamaServerEngine implements Engine {
         path: string,
         body: Record<string, unknown>,
         control: GenerationControl,
-        read: (event: unknown) => {text: string, timings?: ServerTimings, done: boolean, stopReason?: StopReason}
+        read: (event: unknown) => {text: string, timings?: ServerTimings, done: boolean, stopReason?: StopReason},
+        /** Ends the stream at the first newline after text (the server has no such stop): a single-line suggestion. */
+        stopAtLineEnd = false
     ): Promise<GenerationResult> {
         if (control.signal.aborted) throw new RuntimeError("cancelled", "The request was cancelled.");
         const clock: RequestClock = {startedAt: performance.now()};
@@ -250,17 +253,31 @@ export class LlamaServerEngine implements Engine {
         let timings: ServerTimings | undefined;
         let stopReason: StopReason = "eos";
         let chunks = 0;
-        await this.request(() => this.http.postSse(path, {...body, stream: true, cache_prompt: true}, control.signal, (event) => {
-            const piece = read(event);
-            if (piece.timings) timings = piece.timings;
-            if (piece.stopReason) stopReason = piece.stopReason;
-            if (piece.text) {
-                clock.firstTextAt ??= performance.now();
-                text += piece.text;
-                chunks += 1;
-                control.onText(piece.text);
-            }
-        }));
+        const lineEnded = new AbortController();
+        try {
+            await this.request(() => this.http.postSse(path, {...body, stream: true, cache_prompt: true}, AbortSignal.any([control.signal, lineEnded.signal]), (event) => {
+                if (lineEnded.signal.aborted) return;
+                const piece = read(event);
+                if (piece.timings) timings = piece.timings;
+                if (piece.stopReason) stopReason = piece.stopReason;
+                let added = piece.text;
+                const cut = stopAtLineEnd ? lineEnd(text + added) : undefined;
+                if (cut !== undefined) added = (text + added).slice(text.length, cut);
+                if (added) {
+                    clock.firstTextAt ??= performance.now();
+                    text += added;
+                    chunks += 1;
+                    control.onText(added);
+                }
+                if (cut !== undefined) {
+                    stopReason = "stopString";
+                    lineEnded.abort();
+                }
+            }));
+        } catch (error) {
+            // Our own stop at the line's end closes the stream; anything else is a failure.
+            if (!lineEnded.signal.aborted || control.signal.aborted) throw error;
+        }
         if (control.signal.aborted) throw new RuntimeError("cancelled", "The request was cancelled.");
         const stats = statsFromTimings(timings, {promptTokens: 0, generatedTokens: chunks}, clock, this.info.drafter);
         this.totals.add(stats, timings?.predicted_ms ?? stats.totalMs);

@@ -7,6 +7,7 @@ import {GenerationTotals, statsFromTimings, type RequestClock, type ServerTiming
 import {HttpClient, HttpError} from "./http";
 import type {Engine, EngineFactory, GenerationControl} from "./types";
 import {ReasoningMarkers} from "../../reasoning";
+import {lineEnd} from "../textStream";
 
 /** Characters per token when the endpoint offers no tokenizer: a deliberate over-count for code. */
 const CHARS_PER_TOKEN_ESTIMATE = 3;
@@ -104,13 +105,14 @@ class OpenAiCompatibleEngine implements Engine {
                 max_tokens: params.maxTokens,
                 chat_template_kwargs: {enable_thinking: false},
                 ...(params.stop.length ? {stop: params.stop.slice(0, 4)} : {})
-            }, control, (choice) => ({text: (choice as {delta?: {content?: string | null}}).delta?.content ?? ""}), params.stop.length > 4 ? params.stop : []);
+            }, control, (choice) => ({text: (choice as {delta?: {content?: string | null}}).delta?.content ?? ""}), params.stop.length > 4 ? params.stop : [],
+                params.stopAtLineEnd === true);
         }
         const prompt = this.fim
             ? `${params.context}${this.fim.prefix}${params.prefix}${this.fim.suffix}${params.suffix}${this.fim.middle}`
             : params.context + params.prefix;
         return await this.generate("/v1/completions", {prompt, max_tokens: params.maxTokens, ...(params.stop.length ? {stop: params.stop.slice(0, 4)} : {})},
-            control, (choice) => ({text: (choice as {text?: string}).text ?? ""}), params.stop.length > 4 ? params.stop : []);
+            control, (choice) => ({text: (choice as {text?: string}).text ?? ""}), params.stop.length > 4 ? params.stop : [], params.stopAtLineEnd === true);
     }
 
     async chat(params: ChatParams, control: GenerationControl): Promise<GenerationResult> {
@@ -141,7 +143,9 @@ class OpenAiCompatibleEngine implements Engine {
         body: Record<string, unknown>,
         control: GenerationControl,
         textOf: (choice: unknown) => {text: string},
-        extraStops: string[]
+        extraStops: string[],
+        /** Also ends at the first newline after text (no server stop says that): a single-line suggestion. */
+        stopAtLineEnd = false
     ): Promise<GenerationResult> {
         if (control.signal.aborted) throw new RuntimeError("cancelled", "The request was cancelled.");
         const clock: RequestClock = {startedAt: performance.now()};
@@ -173,7 +177,7 @@ class OpenAiCompatibleEngine implements Engine {
                 clock.firstTextAt ??= performance.now();
                 chunks += 1;
                 text += piece;
-                const cut = firstStopIndex(text, extraStops);
+                const cut = earliest(firstStopIndex(text, extraStops), stopAtLineEnd ? lineEnd(text) : undefined);
                 const safeEnd = cut ?? text.length - longestStopPrefixSuffix(text, extraStops);
                 if (safeEnd > emitted) { control.onText(text.slice(emitted, safeEnd)); emitted = safeEnd; }
                 if (cut !== undefined) {
@@ -195,6 +199,10 @@ class OpenAiCompatibleEngine implements Engine {
         this.totals.add(stats, timings?.predicted_ms ?? stats.totalMs);
         return {text, stopReason, stats};
     }
+}
+
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+    return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
 
 function firstStopIndex(text: string, stops: string[]): number | undefined {
