@@ -13,6 +13,7 @@ import {execFileSync} from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import {monitorEventLoopDelay} from "node:perf_hooks";
 import type {BenchArgs} from "./run";
 import {measurePredictiveRecall} from "./predictiveRecall";
 import {Completer, type CompletionDocument} from "../src/completion/completer";
@@ -79,6 +80,9 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
     const overhead = {context: 0, prompt: 0, postprocess: 0};
     const overheads: number[] = [];
     const phases = {context: [] as number[], prompt: [] as number[], postprocess: [] as number[]};
+    // How late this process's event loop runs callbacks: time a request waits that no phase's own work explains.
+    const loopDelay = monitorEventLoopDelay({resolution: 10});
+    loopDelay.enable();
     const backend = runtimeBackend({
         model: () => model,
         promptStyle: () => (args.options.style as "fim" | "instruct" | undefined) ?? "auto",
@@ -119,6 +123,7 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
     const newCompleter = () => new Completer(backend, {
         debounce: {minMs: 20, maxMs: 200}, maxTokens: 48, softDeadlineMs: 1500, hardDeadlineMs: 4000,
         onPhase: (phase, ms) => {
+            if (phase === "context" && ms > 100) console.log(`  slow context phase: ${ms.toFixed(0)} ms (event loop delay p99 so far ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms)`);
             overhead[phase] += ms;
             if (phase !== "postprocess") return;
             overheads.push(overhead.context + overhead.prompt + overhead.postprocess);
@@ -192,6 +197,7 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
         // Where the p95 goes: the context (index worker, packing with the model's tokenizer), the prompt, post-processing.
         context_ms_p95: round(percentile(phases.context, 0.95), 1), prompt_ms_p95: round(percentile(phases.prompt, 0.95), 1),
         postprocess_ms_p95: round(percentile(phases.postprocess, 0.95), 1),
+        event_loop_delay_ms_p99: round(loopDelay.percentile(99) / 1e6, 1), event_loop_delay_ms_max: round(loopDelay.max / 1e6, 1),
         first_ghost_ms_cold: round(median(cold), 1), first_ghost_ms_typing: round(median(typing), 1),
         typing_to_cold_ratio: round(median(typing) / Math.max(1, median(cold)), 3),
         replay_hunks: hunks.length,
