@@ -67,7 +67,7 @@ export class ContextEngine {
     async rankForCursor(request: CursorRequest): Promise<Snippet[]> {
         const file = normalise(request.path);
         if (!this.policy.allows(file, true)) return [];
-        await this.sync(file, request.text);
+        await this.sync(file, request.text, true);
         return this.rankSynced({...request, path: file});
     }
 
@@ -94,7 +94,7 @@ export class ContextEngine {
     async cursorContext(request: CursorRequest, counter?: TokenCounter): Promise<CursorContext> {
         const file = normalise(request.path);
         if (isCancelled(request.cancel)) throw new CancelledError();
-        const synced = this.policy.allows(file, true) ? await this.sync(file, request.text) : undefined;
+        const synced = this.policy.allows(file, true) ? await this.sync(file, request.text, true) : undefined;
         const entry = synced !== undefined ? this.indexer.index.get(file) : undefined;
         const indexed = entry && this.stableSymbols.view(entry, request.line);
         const {key, scope} = this.cursorContexts.keyOf(file, indexed, request);
@@ -115,10 +115,13 @@ export class ContextEngine {
         return request.languageId ? commentSyntax(request.languageId) : commentSyntaxOfPath(request.path);
     }
 
-    /** Brings a document's text into the index; an edit of `file` is not a change for `file`'s own contexts. */
-    private async sync(file: string, text: string): Promise<UpdateResult> {
+    /**
+     * Brings a document's text into the index; an edit of `file` is not a change for `file`'s own contexts.
+     * `typing`: the cursor is in it (a completion's context), so its syntax tree is kept for the next keystroke.
+     */
+    private async sync(file: string, text: string, typing = false): Promise<UpdateResult> {
         this.stableSymbols.before(this.indexer.index.get(file));
-        const result = await this.indexer.syncText(file, text);
+        const result = await this.indexer.syncText(file, text, typing);
         if (result === "indexed") this.cursorContexts.changed(file);
         return result;
     }

@@ -176,11 +176,18 @@ export class Indexer {
     }
 
     /** Brings an open document's unsaved text into the index, so retrieval sees what the user sees. */
-    async syncText(filePath: string, text: string): Promise<UpdateResult> {
+    /**
+     * Brings a document's text into the index. `keepTree`: a document the user is about to type into keeps its
+     * syntax tree even when unchanged, so that the first keystroke re-parses only what it changed.
+     */
+    async syncText(filePath: string, text: string, keepTree = false): Promise<UpdateResult> {
         const file = toPosix(path.resolve(filePath));
         const existing = this.index.get(file);
         const hash = contentHash(text);
-        if (existing && existing.hash === hash) return "unchanged";
+        if (existing && existing.hash === hash) {
+            if (keepTree) await this.keepLiveTree(file, text);
+            return "unchanged";
+        }
         // Never a file outside the folders, on the deny list or in a .hearthignore; a gitignored one the user is
         // editing may be (retrieval's policy keeps it from other requests).
         const root = this.rootOf(file);
@@ -194,6 +201,18 @@ export class Indexer {
         this.index.set({path: file, root, mtimeMs: -1, size: text.length, hash, ...analysis});
         this.dirtyShards.add(shardOf(file));
         return "indexed";
+    }
+
+    /** Whether a document's syntax tree is kept for incremental re-parsing. */
+    hasLiveTree(filePath: string): boolean {
+        return this.liveTrees.has(toPosix(path.resolve(filePath)));
+    }
+
+    private async keepLiveTree(file: string, text: string): Promise<void> {
+        const language = languageOf(file);
+        if (!language || !isParsedLanguage(language) || this.liveTrees.has(file)) return;
+        const grammar = this.grammars.peek(language) ?? await this.grammars.load(language);
+        this.liveTrees.put(file, language, text, GrammarSet.parse(grammar, text));
     }
 
     /** Parses a document being edited incrementally from its previous tree, and keeps the new tree. */

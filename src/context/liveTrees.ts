@@ -23,6 +23,10 @@ export class LiveTrees {
         return undefined;
     }
 
+    has(path: string): boolean {
+        return this.trees.has(path);
+    }
+
     put(path: string, language: string, text: string, tree: Tree): void {
         this.drop(path);
         this.trees.set(path, {language, text, tree});

@@ -52,8 +52,24 @@ export class CompletionService implements vscode.Disposable {
                 log.info(`Hearth completion accepted (${text.length} characters)`);
                 this.completer.accepted(doc, text);
             }),
-            runtime.onDidChangeModel(() => this.completer.clear())
+            runtime.onDidChangeModel(() => { this.completer.clear(); this.warm(vscode.window.activeTextEditor); }),
+            vscode.window.onDidChangeActiveTextEditor((editor) => this.warm(editor))
         );
+        this.warm(vscode.window.activeTextEditor);
+    }
+
+    /**
+     * Pre-warming, when an editor becomes active: its cursor's context is retrieved and held, and its syntax tree
+     * kept, before the first keystroke, which then costs the index worker a key check and an incremental parse.
+     */
+    private warm(editor: vscode.TextEditor | undefined): void {
+        const document = editor?.document;
+        if (!editor || !document || document.uri.scheme !== "file" || !vscode.workspace.isTrusted) return;
+        if (!completionEnabledFor(this.config, document.languageId) || this.deps.snooze.isSnoozed() || this.deps.runtime.modelInfo === undefined) return;
+        const position = editor.selection.active;
+        void this.deps.context.completionContext(document, position)
+            .then(() => this.deps.context.shapeAt({path: document.uri.fsPath, languageId: document.languageId, text: document.getText(), offset: document.offsetAt(position)}))
+            .catch((error: Error) => this.deps.log.warn(`Hearth: warming the context of ${document.uri.fsPath} failed: ${error.message}`));
     }
 
     reconfigure(config: HearthConfig): void {

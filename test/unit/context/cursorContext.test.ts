@@ -290,3 +290,24 @@ describe("context: the completion side's cursor contexts (CursorContextSource ov
         assert.equal(asked.every((r) => r.pack === true), true, "with no model tokenizer the worker packs");
     });
 });
+
+describe("context: a document the cursor is in keeps its syntax tree", function () {
+    this.timeout(120000);
+    let ws: Workspace;
+    let engine: ContextEngine;
+    before(async () => { ws = copyFixture(); engine = await indexedEngine(ws); });
+    after(() => ws.remove());
+
+    it("keeps the tree of an unchanged document once a completion asks for its context, not for a question", async () => {
+        const rel = "ts/src/main.ts";
+        const text = ws.read(rel);
+        await engine.rankForQuestion({question: "what is total?", current: {path: ws.file(rel), text, line: 0}, openEditors: [], budgetTokens: 2048});
+        assert.equal(engine.indexer.hasLiveTree(ws.file(rel)), false, "a question over the file parses nothing more");
+        // Pre-warming asks with the text as it is on disk: nothing changed, but the first keystroke will.
+        await engine.cursorContext({path: ws.file(rel), text, ...positionAfter(text, "total += "), budgetTokens: 2048, pack: true});
+        assert.equal(engine.indexer.hasLiveTree(ws.file(rel)), true);
+        const typed = text.replace("total += area(shape);", "total += a area(shape);");
+        const next = await engine.cursorContext({path: ws.file(rel), text: typed, ...positionAfter(typed, "total += a"), budgetTokens: 2048, pack: true});
+        assert.ok(next.packed && next.packed.snippets.length > 0, "the incrementally parsed document still gets its context");
+    });
+});
