@@ -101,7 +101,7 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
                     path: doc.path, text, line, column, budgetTokens: 2048, timeBudgetMs: 40, languageId: doc.languageId,
                     window: {startLine: window.startLine, endLine: line + defaultWindow.suffixLines}, cancel: cancelFlag(signal)
                 },
-                lineCount: line + 1 + (text.slice(doc.offset).split("\n").length - 1),
+                lineCount: text.split("\n").length,
                 hints: async () => [],
                 signal
             });

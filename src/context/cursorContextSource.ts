@@ -42,7 +42,7 @@ export class CursorContextSource {
         const reply = await this.backend.ask({...request, definitionHints: hints, knownKey: held?.key, pack: packer === undefined}, signal);
         if (!reply) return empty;
         if (!reply.ranked && !reply.packed) return held?.key === reply.key ? this.held.confirm(file, reply.scope, lineCount) ?? empty : empty;
-        const packed = reply.packed ?? await packer!(reply.ranked!, request.budgetTokens, commentSyntax(request.languageId ?? "plaintext"));
+        const packed = reply.packed ?? await packer!(reply.ranked!, request.budgetTokens, commentSyntax(request.languageId));
         this.held.set(file, {key: reply.key, packed, scope: reply.scope, lineCount, hints});
         return packed;
     }

@@ -175,10 +175,10 @@ export class Indexer {
         return this.updateFile(target);
     }
 
-    /** Brings an open document's unsaved text into the index, so retrieval sees what the user sees. */
     /**
-     * Brings a document's text into the index. `keepTree`: a document the user is about to type into keeps its
-     * syntax tree even when unchanged, so that the first keystroke re-parses only what it changed.
+     * Brings an open document's unsaved text into the index, so retrieval sees what the user sees. `keepTree`: a
+     * document the user is about to type into keeps its syntax tree even when unchanged, so that the first
+     * keystroke re-parses only what it changed.
      */
     async syncText(filePath: string, text: string, keepTree = false): Promise<UpdateResult> {
         const file = toPosix(path.resolve(filePath));

@@ -39,7 +39,7 @@ export class CompletionService implements vscode.Disposable {
             completer: this.completer,
             languageEnabled: (languageId) => completionEnabledFor(this.config, languageId),
             snoozed: () => deps.snooze.isSnoozed(),
-            modelReady: () => runtime.client.state === "ready" && runtime.modelInfo !== undefined,
+            modelReady: () => this.modelReady(),
             displayPath: (uri) => vscode.workspace.asRelativePath(uri, false),
             onRequest: (state) => {
                 runtime.statusBar.completionRequest(state);
@@ -65,11 +65,15 @@ export class CompletionService implements vscode.Disposable {
     private warm(editor: vscode.TextEditor | undefined): void {
         const document = editor?.document;
         if (!editor || !document || document.uri.scheme !== "file" || !vscode.workspace.isTrusted) return;
-        if (!completionEnabledFor(this.config, document.languageId) || this.deps.snooze.isSnoozed() || this.deps.runtime.modelInfo === undefined) return;
+        if (!completionEnabledFor(this.config, document.languageId) || this.deps.snooze.isSnoozed() || !this.modelReady()) return;
         const position = editor.selection.active;
         void this.deps.context.completionContext(document, position)
             .then(() => this.deps.context.shapeAt({path: document.uri.fsPath, languageId: document.languageId, text: document.getText(), offset: document.offsetAt(position)}))
             .catch((error: Error) => this.deps.log.warn(`Hearth: warming the context of ${document.uri.fsPath} failed: ${error.message}`));
+    }
+
+    private modelReady(): boolean {
+        return this.deps.runtime.client.state === "ready" && this.deps.runtime.modelInfo !== undefined;
     }
 
     reconfigure(config: HearthConfig): void {

@@ -13,12 +13,18 @@ const markers: ReadonlyArray<{open: string, close: string}> = [
     {open: "<think>", close: "</think>"}
 ];
 
+/** One streamed chat choice, in OpenAI's shape (llama-server's too): reasoning comes apart from the answer. */
+export interface ChatChoice {
+    delta?: {content?: string | null, reasoning_content?: string | null};
+    finish_reason?: string | null;
+}
+
 /** A server's reasoning deltas, put back in the text stream between the thought-channel markers. */
 export class ReasoningMarkers {
     private inside = false;
 
     /** The text for one streamed delta. */
-    piece(delta: {content?: string | null, reasoning_content?: string | null} | undefined): string {
+    piece(delta: ChatChoice["delta"]): string {
         let out = "";
         const reasoning = delta?.reasoning_content ?? "";
         const content = delta?.content ?? "";
@@ -33,6 +39,11 @@ export class ReasoningMarkers {
             out += content;
         }
         return out;
+    }
+
+    /** The text for one streamed chat choice: its delta, and the section closed at its finish. */
+    choice(choice: ChatChoice | undefined): string {
+        return this.piece(choice?.delta) + (choice?.finish_reason ? this.end() : "");
     }
 
     /** The stream ended: closes a reasoning section still open. */

@@ -13,7 +13,7 @@ import {HttpClient, HttpError} from "./http";
 import {SINGLE_THREAD_MODEL_BYTES} from "./loadChoices";
 import {LlamaServerProcess} from "./llamaServerProcess";
 import type {Engine, EngineFactory, GenerationControl} from "./types";
-import {ReasoningMarkers} from "../../reasoning";
+import {ReasoningMarkers, type ChatChoice} from "../../reasoning";
 import {lineEnd} from "../textStream";
 
 /** Context used when the settings say 0 ("from the model"): the trained context, capped to bound memory. */
@@ -214,12 +214,11 @@ export class LlamaServerEngine implements Engine {
             chat_template_kwargs: {enable_thinking: params.reasoning},
             ...GREEDY
         }, control, (event) => {
-            const data = event as {choices?: Array<{delta?: {content?: string | null, reasoning_content?: string | null}, finish_reason?: string | null}>, timings?: ServerTimings};
+            const data = event as {choices?: ChatChoice[], timings?: ServerTimings};
             const choice = data.choices?.[0];
             const finish = choice?.finish_reason ?? undefined;
             // Reasoning comes apart from the answer (reasoning_content): back into the stream, between its markers.
-            const text = markers.piece(choice?.delta) + (finish ? markers.end() : "");
-            return {text, timings: data.timings, done: false, stopReason: finish ? chatStopReason(finish) : undefined};
+            return {text: markers.choice(choice), timings: data.timings, done: false, stopReason: finish ? chatStopReason(finish) : undefined};
         });
     }
 

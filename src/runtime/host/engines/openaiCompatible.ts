@@ -6,7 +6,7 @@ import {checkEndpointUrl, environmentApiKeyFor} from "../../endpointPolicy";
 import {GenerationTotals, statsFromTimings, type RequestClock, type ServerTimings} from "./generationTotals";
 import {HttpClient, HttpError} from "./http";
 import type {Engine, EngineFactory, GenerationControl} from "./types";
-import {ReasoningMarkers} from "../../reasoning";
+import {ReasoningMarkers, type ChatChoice} from "../../reasoning";
 import {lineEnd} from "../textStream";
 
 /** Characters per token when the endpoint offers no tokenizer: a deliberate over-count for code. */
@@ -226,8 +226,5 @@ function longestStopPrefixSuffix(text: string, stops: string[]): number {
 /** A chat stream's text: the answer, and the server's separate reasoning deltas between the thought-channel markers. */
 function reasoningText(): (choice: unknown) => {text: string} {
     const markers = new ReasoningMarkers();
-    return (choice) => {
-        const {delta, finish_reason: finish} = choice as {delta?: {content?: string | null, reasoning_content?: string | null}, finish_reason?: string | null};
-        return {text: markers.piece(delta) + (finish ? markers.end() : "")};
-    };
+    return (choice) => ({text: markers.choice(choice as ChatChoice)});
 }
