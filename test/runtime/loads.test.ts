@@ -40,6 +40,17 @@ function llamaServerChildren(pid: number): number[] {
     });
 }
 
+/** A llama-server child that runs the server itself, past its guard's shell (whose command line names the guard). */
+function serverStarted(pid: number): boolean {
+    return llamaServerChildren(pid).some((child) => {
+        try {
+            return !fs.readFileSync(`/proc/${child}/cmdline`, "utf8").includes("llama-server-guard");
+        } catch {
+            return false;
+        }
+    });
+}
+
 async function started(): Promise<RuntimeClient> {
     const client = new RuntimeClient({hostPath, log: silentLogger});
     // Starts llama.cpp's library first, so each load below is the model load itself.
@@ -104,7 +115,8 @@ describe("loads in a row (runtime process)", function () {
         const doomed = runtime.load({...embedded("gemma4-target"), engine: "llamaServer", llamaServerPath: failing});
         // The server starts once validate.ts has read the model's header (real Gemma 4's vocabulary: about a second
         // idle, many on a loaded machine).
-        await waitFor(() => llamaServerChildren(runtime.pid!).length > 0, "the failing server to start", 60_000);
+        // Counted once the guard's shell has exec'd the server (while it does, /proc shows its command line empty).
+        await waitFor(() => serverStarted(runtime.pid!), "the failing server to start", 60_000);
         assert.equal(llamaServerChildren(runtime.pid!).length, 1, "the failing server was not started");
         const newer = runtime.load(embedded("gemma4-target"));
         await assert.rejects(doomed, isCancelled);

@@ -136,7 +136,9 @@ export class DraftLengthController {
         let best = {length: 0, gain: 1};
         for (let k = 1; k <= cap; k++) {
             const expectedTokens = (1 - alpha ** (k + 1)) / (1 - alpha);
-            const gain = expectedTokens * plain / cost(k);
+            // A speculative step evaluates the plain step's token and k more: one measured as cheaper is noise (a
+            // busy machine slowed the plain samples), and must not make a drafter nobody agrees with look worth it.
+            const gain = expectedTokens * plain / Math.max(plain, cost(k));
             if (gain > best.gain) best = {length: k, gain};
         }
         return best;
