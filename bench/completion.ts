@@ -2,9 +2,11 @@
 // the generated gemma4 model through the real runtime process, with the real context engine over PATH (default:
 // this project), driving the Completer as VS Code's inline-completion requests would, with context and shape
 // from the index worker as the editor gets them.
-// - overhead_ms_p50/p95: extension-side work per request (context, prompt, post-processing), no model time.
-// - first_ghost_ms_cold / first_ghost_ms_typing: to the first suggestion in a file never asked about, then after
-//   one more keystroke (the file's real next character).
+// - Each document is opened first, as the editor warms an editor that becomes active (open_warm_ms: that work).
+// - overhead_ms_p50/p95: extension-side work per request shown (context, prompt, post-processing), no model time;
+//   context_wait_ms_p95: the context phase of every request, superseded ones too.
+// - first_ghost_ms_cold / first_ghost_ms_typing: to the first suggestion in a file just opened, never asked about,
+//   then after one more keystroke (the file's real next character).
 // - a typing replay: hunks of added lines from the repository's git history (or, without history, lines of its
 //   functions) removed from their file and typed back character by character, ~60 ms a key and a pause at line
 //   ends; each keystroke cancels VS Code's previous request, as the editor does.
@@ -77,19 +79,18 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
     });
 
     const results: GenerationResult[] = [];
-    const overhead = {context: 0, prompt: 0, postprocess: 0};
+    // Per request (they overlap): its phases so far; a request's overhead is taken at its first post-processing.
+    const running = new Map<string, {context: number, prompt: number}>();
     const overheads: number[] = [];
     const phases = {context: [] as number[], prompt: [] as number[], postprocess: [] as number[]};
+    // The context phase of every request that got its context, shown or not: what each key waits for.
+    const contextWaits: number[] = [];
     // How late this process's event loop runs callbacks: time a request waits that no phase's own work explains.
     const loopDelay = monitorEventLoopDelay({resolution: 10});
     loopDelay.enable();
-    const backend = runtimeBackend({
-        model: () => model,
-        promptStyle: () => (args.options.style as "fim" | "instruct" | undefined) ?? "auto",
-        complete: (params, options) => client.complete(params, options),
-        // As the editor does: through the index worker, holding each document's context (a keystroke in the same
-        // scope costs the worker a key check), packed with the model's own tokenizer.
-        context: async (doc, signal) => {
+    // As the editor does: through the index worker, holding each document's context (a keystroke in the same
+    // scope costs the worker a key check), packed with the model's own tokenizer.
+    const contextOf = async (doc: CompletionDocument, signal: AbortSignal): Promise<string> => {
             const text = doc.text;
             const line = text.slice(0, doc.offset).split("\n").length - 1;
             const column = doc.offset - (text.lastIndexOf("\n", doc.offset - 1) + 1);
@@ -109,27 +110,58 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
             const ms = performance.now() - started;
             if (ms > 50) console.log(`  slow context: ${ms.toFixed(0)} ms at ${path.relative(repo, doc.path)}:${line + 1} (${text.length} chars): worker ${spent.ask.toFixed(0)} ms, packing ${spent.pack.toFixed(0)} ms`);
             return renderContext(packed, commentSyntax(doc.languageId));
-        },
-        shape: async (doc) => {
+    };
+    const shapeOf = async (doc: CompletionDocument) => {
             const started = performance.now();
             const shape = await worker.call("shapeAt", {path: doc.path, languageId: doc.languageId, text: doc.text, offset: doc.offset});
             const ms = performance.now() - started;
             if (ms > 50) console.log(`  slow shape: ${ms.toFixed(0)} ms at ${path.relative(repo, doc.path)} (${doc.text.length} chars)`);
             return shape;
-        },
+    };
+    // Opening a document, as CompletionService.warm does when an editor becomes active: the cursor's context is
+    // retrieved and held and the syntax tree kept, before the first key. Timed apart: it runs in the background.
+    const warmTimes: number[] = [];
+    const open = async (doc: CompletionDocument): Promise<void> => {
+        const started = performance.now();
+        await contextOf(doc, new AbortController().signal);
+        await shapeOf(doc);
+        warmTimes.push(performance.now() - started);
+    };
+    const backend = runtimeBackend({
+        model: () => model,
+        promptStyle: () => (args.options.style as "fim" | "instruct" | undefined) ?? "auto",
+        complete: (params, options) => client.complete(params, options),
+        context: contextOf,
+        shape: shapeOf,
         multiline: () => true,
         onResult: (result) => results.push(result)
     });
-    const newCompleter = () => new Completer(backend, {
-        debounce: {minMs: 20, maxMs: 200}, maxTokens: 48, softDeadlineMs: 1500, hardDeadlineMs: 4000,
-        onPhase: (phase, ms) => {
-            if (phase === "context" && ms > 100) console.log(`  slow context phase: ${ms.toFixed(0)} ms (event loop delay p99 so far ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms)`);
-            overhead[phase] += ms;
-            if (phase !== "postprocess") return;
-            overheads.push(overhead.context + overhead.prompt + overhead.postprocess);
-            for (const name of ["context", "prompt", "postprocess"] as const) { phases[name].push(overhead[name]); overhead[name] = 0; }
-        }
-    });
+    let completers = 0;
+    const newCompleter = () => {
+        const completer = ++completers;
+        return new Completer(backend, {
+            debounce: {minMs: 20, maxMs: 200}, maxTokens: 48, softDeadlineMs: 1500, hardDeadlineMs: 4000,
+            onPhase: (phase, ms, request) => {
+                const key = `${completer}:${request}`;
+                if (phase === "context") {
+                    if (ms > 100) console.log(`  slow context phase: ${ms.toFixed(0)} ms (event loop delay p99 so far ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms)`);
+                    contextWaits.push(ms);
+                    running.set(key, {context: ms, prompt: 0});
+                } else if (phase === "prompt") {
+                    const spentSoFar = running.get(key);
+                    if (spentSoFar) spentSoFar.prompt = ms;
+                } else {
+                    const spentSoFar = running.get(key);
+                    if (!spentSoFar) return; // its second post-processing (shown early, then finished)
+                    running.delete(key);
+                    overheads.push(spentSoFar.context + spentSoFar.prompt + ms);
+                    phases.context.push(spentSoFar.context);
+                    phases.prompt.push(spentSoFar.prompt);
+                    phases.postprocess.push(ms);
+                }
+            }
+        });
+    };
 
     // First ghost text: a file never asked about, then one more keystroke.
     const files = pickFiles(engine, repo, fileCount, random);
@@ -138,6 +170,7 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
         const completer = newCompleter();
         const doc = cutAtLine(file, random);
         if (!doc) continue;
+        await open(doc.doc);
         let t0 = performance.now();
         const first = await completer.provide(doc.doc, {at: Date.now(), explicit: true}, new AbortController().signal);
         cold.push(performance.now() - t0);
@@ -160,6 +193,7 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
         const completer = newCompleter();
         let previous: AbortController | undefined;
         const pending: Array<Promise<void>> = [];
+        await open({...documentOf(hunk.path, hunk.base), offset: hunk.offset});
         for (let i = 1; i <= hunk.typed.length; i++) {
             previous?.abort();
             const controller = previous = new AbortController();
@@ -194,6 +228,10 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
         repo, files: indexed.files, prompt_style: backend.promptStyle(),
         overhead_ms_p50: round(percentile(overheads, 0.5), 1), overhead_ms_p95: round(percentile(overheads, 0.95), 1),
         overhead_samples: overheads.length,
+        // Every request's wait for its context, shown or superseded later.
+        context_wait_ms_p95: round(percentile(contextWaits, 0.95), 1), context_wait_samples: contextWaits.length,
+        // The work of opening a document (warming), in the background before its first key.
+        open_warm_ms_p50: round(percentile(warmTimes, 0.5), 1), open_warm_ms_p95: round(percentile(warmTimes, 0.95), 1),
         // Where the p95 goes: the context (index worker, packing with the model's tokenizer), the prompt, post-processing.
         context_ms_p95: round(percentile(phases.context, 0.95), 1), prompt_ms_p95: round(percentile(phases.prompt, 0.95), 1),
         postprocess_ms_p95: round(percentile(phases.postprocess, 0.95), 1),

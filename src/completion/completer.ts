@@ -65,8 +65,12 @@ export interface CompleterOptions {
     window?: WindowOptions;
     now?(): number;
     sleep?(ms: number, signal: AbortSignal): Promise<void>;
-    /** Time spent in each extension-side phase of a request (no model time), for the benchmark. */
-    onPhase?(phase: "context" | "prompt" | "postprocess", ms: number): void;
+    /**
+     * Time spent in each extension-side phase of a request (no model time), for the benchmark. `request` numbers the
+     * requests: they overlap (a key's request starts while the one before it still generates), and post-processing
+     * runs once more when a request shown early finishes.
+     */
+    onPhase?(phase: "context" | "prompt" | "postprocess", ms: number, request: number): void;
 }
 
 /** What happened to requests, for the benchmark and the e2e suite. */
@@ -83,6 +87,8 @@ export interface CompleterCounters {
 type StopReason = "cancel" | "deadline" | "block" | "line";
 
 interface Running extends Inflight {
+    /** The request's number (counters.requests when it started). */
+    id: number;
     style: PromptStyle;
     multiline: boolean;
     /** The prompt's file window: the instruct parser removes an echo of its end. */
@@ -184,10 +190,9 @@ export class Completer {
         const entry: Running = {
             prefix: doc.text.slice(0, doc.offset), suffix: doc.text.slice(doc.offset), streamed: "", done: false,
             result: new Promise<string | undefined>((resolve) => { settle = resolve; }),
-            abort: () => stop("cancel"), style, multiline: false, windowPrefix: window.prefix
+            abort: () => stop("cancel"), style, multiline: false, windowPrefix: window.prefix, id: ++this.counters.requests
         };
         this.inflight = entry;
-        this.counters.requests++;
         const ended = (text: string | undefined) => {
             entry.done = true;
             settle(text);
@@ -200,7 +205,7 @@ export class Completer {
         try {
             const started = performance.now();
             [shape, context] = await Promise.all([this.backend.shape(doc, controller.signal), this.backend.context(doc, controller.signal)]);
-            this.options.onPhase?.("context", performance.now() - started);
+            this.options.onPhase?.("context", performance.now() - started, entry.id);
         } catch (error) {
             ended(undefined);
             if (controller.signal.aborted) return undefined;
@@ -218,7 +223,7 @@ export class Completer {
         // engine that cannot stop there streams on, and the check below stops it here.
         const breakFirstUseless = lineAfterCursor(doc).trim() !== "";
         const stops = [...(instruct ? instructStops : []), ...(!entry.multiline && breakFirstUseless ? ["\n"] : [])];
-        this.options.onPhase?.("prompt", performance.now() - promptStarted);
+        this.options.onPhase?.("prompt", performance.now() - promptStarted, entry.id);
 
         // Shown as soon as the answer is complete, or at the soft deadline if what streamed is worth showing, or,
         // when nothing was by then (a prompt slower than the deadline), as soon as something is.
@@ -267,7 +272,7 @@ export class Completer {
         const started = performance.now();
         const code = entry.style === "instruct" ? parseInstructAnswer(raw, entry.windowPrefix) : raw;
         const shown = postprocess(code, {languageId: doc.languageId, prefix, suffix, multiline: entry.multiline, indentUnit: doc.indentUnit});
-        this.options.onPhase?.("postprocess", performance.now() - started);
+        this.options.onPhase?.("postprocess", performance.now() - started, entry.id);
         return shown;
     }
 

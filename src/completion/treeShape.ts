@@ -2,7 +2,7 @@
 // the user types (one keystroke re-parses only the changed region). Runs wherever the context engine's grammars
 // load: the index worker in the editor, in-process in tests and benchmarks.
 import {isParsedLanguage, type ParsedLanguage} from "../context/languages";
-import {LiveTrees, textEdit} from "../context/liveTrees";
+import {LiveTrees} from "../context/liveTrees";
 import {GrammarSet} from "../context/parser";
 import {completionShape, type Shape} from "./multiline";
 
@@ -15,9 +15,8 @@ export function grammarFor(languageId: string): ParsedLanguage | undefined {
 }
 
 export class TreeShapes {
-    private readonly trees = new LiveTrees(8);
-
-    constructor(private readonly grammars: GrammarSet) {}
+    /** `trees`: in the index worker, the index's own, so a keystroke is parsed once for both. */
+    constructor(private readonly grammars: GrammarSet, private readonly trees = new LiveTrees(8)) {}
 
     static async create(wasmDir?: string): Promise<TreeShapes> {
         return new TreeShapes(await GrammarSet.create(wasmDir));
@@ -27,14 +26,7 @@ export class TreeShapes {
         const language = grammarFor(languageId);
         if (language === undefined) return completionShape(text, offset, () => null);
         const grammar = this.grammars.peek(language) ?? await this.grammars.load(language);
-        const live = this.trees.take(path, language);
-        if (live) live.tree.edit(textEdit(live.text, text));
-        const tree = GrammarSet.parse(grammar, text, live?.tree);
-        live?.tree.delete();
-        try {
-            return completionShape(text, offset, (index) => tree.rootNode.descendantForIndex(index));
-        } finally {
-            this.trees.put(path, language, text, tree);
-        }
+        const tree = this.trees.current(path, grammar, text);
+        return completionShape(text, offset, (index) => tree.rootNode.descendantForIndex(index));
     }
 }

@@ -38,22 +38,56 @@ export async function analyze(grammars: GrammarSet, language: ParsedLanguage | "
 
 /** Symbols and terms of a file already parsed (incrementally, for a document being edited). */
 export function analyzeTree(grammar: LoadedGrammar, tree: Tree, text: string, filePath = ""): Analysis {
-    return withTerms(extractSymbols(grammar, tree, text, lineStarts(text).length), text, filePath);
+    return finish(termSteps(extractSymbols(grammar, tree, text, lineStarts(text).length), text, filePath));
+}
+
+/**
+ * The same, with the term counting spread over turns of the event loop (a large document's deferred analysis,
+ * tens of ms), so the thread answers requests meanwhile. The tree is read before the first turn ends; undefined
+ * when `wanted` turns false between turns (the document changed again).
+ */
+export async function analyzeTreeInTurns(
+    grammar: LoadedGrammar, tree: Tree, text: string, filePath: string, wanted: () => boolean, turnMs = 4
+): Promise<Analysis | undefined> {
+    const steps = termSteps(extractSymbols(grammar, tree, text, lineStarts(text).length), text, filePath);
+    let turnStart = performance.now();
+    for (;;) {
+        const step = steps.next();
+        if (step.done) return step.value;
+        if (performance.now() - turnStart < turnMs) continue;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (!wanted()) return undefined;
+        turnStart = performance.now();
+    }
 }
 
 function withTerms(symbols: FileSymbols, text: string, filePath: string): Analysis {
+    return finish(termSteps(symbols, text, filePath));
+}
+
+function finish(steps: Generator<void, Analysis>): Analysis {
+    for (;;) {
+        const step = steps.next();
+        if (step.done) return step.value;
+    }
+}
+
+/** Counts each chunk's terms, one step per chunk. */
+function* termSteps(symbols: FileSymbols, text: string, filePath: string): Generator<void, Analysis> {
     const starts = lineStarts(text);
     // One pass over the words of each chunk gives both its search terms and the file's references.
     const allWords = new Set<string>();
-    const chunkTerms = symbols.chunks.map((chunk, i) => {
+    const chunkTerms: Array<Array<string | number>> = [];
+    for (const [i, chunk] of symbols.chunks.entries()) {
         const words = wordCounts(sliceLines(text, starts, chunk.startLine, chunk.endLine));
         for (const word of words.keys()) allWords.add(word);
         const counts = termsFromWords(words);
         if (i === 0 && filePath) addPathTerms(filePath, counts);
         const flat: Array<string | number> = [];
         for (const [term, count] of counts) flat.push(term, count);
-        return flat;
-    });
+        chunkTerms.push(flat);
+        yield;
+    }
     if (symbols.parsed) {
         const defined = new Set(symbols.definitions.map((d) => d.name));
         symbols.references = [...allWords].filter((word) => !isKeyword(word) && !defined.has(word));

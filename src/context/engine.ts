@@ -24,6 +24,8 @@ export class ContextEngine {
 
     constructor(readonly indexer: Indexer, private readonly onError?: (message: string) => void) {
         this.policy = new ContextPolicy({rootOf: (file) => indexer.rootOf(file), rulesOf: (root) => indexer.rulesOf(root)});
+        // A typed document's deferred analysis is an edit of its own, like the keystrokes it follows.
+        indexer.onReanalysed = (file) => this.cursorContexts.changed(file);
     }
 
     static async create(options: IndexOptions, wasmDir?: string, onError?: (message: string) => void): Promise<ContextEngine> {

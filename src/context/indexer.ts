@@ -4,14 +4,15 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type {Tree} from "web-tree-sitter";
-import {analyze, analyzeTree, contentHash, type Analysis} from "./analyzeFile";
+import type {Edit} from "web-tree-sitter";
+import {analyze, analyzeTree, analyzeTreeInTurns, contentHash, type Analysis} from "./analyzeFile";
 import {crawl} from "./crawl";
 import {runFileJob, type FileJob, type FileJobResult} from "./fileJob";
 import {skipByName, skipBySize} from "./fileFilter";
 import {IgnoreRules, toPosix} from "./ignoreRules";
 import {isParsedLanguage, languageOf, type ParsedLanguage} from "./languages";
 import {LiveTrees, textEdit} from "./liveTrees";
+import {movedEntry} from "./movedLines";
 import {GrammarSet} from "./parser";
 import {runScheduled} from "./parseScheduler";
 import {loadSnapshot, saveSnapshot, shardOf} from "./persistence";
@@ -27,6 +28,16 @@ import {WorkspaceIndex} from "./workspaceIndex";
  * grammars kept to one thread each (parseScheduler.ts), one helper still made 55 to 210 files slower.
  */
 const minFilesForHelpers = 400;
+
+/** A document being typed in is analysed again once its keys pause this long (movedLines.ts). */
+const analysisPauseMs = 250;
+/**
+ * An edit this small is a keystroke (or a few, between two requests): it moves lines and waits for the pause.
+ * A paste or an accepted suggestion can add definitions the cursor is about to use: it is analysed at once.
+ */
+const keystrokeChars = 32;
+/** Documents whose last synced text is remembered, to move their lines by the next keystroke's edit. */
+const editingCapacity = 16;
 
 /** Parse helpers besides the indexing thread: one per spare core, at most three. */
 export function defaultParseHelpers(): number {
@@ -48,6 +59,11 @@ interface Prepared {
 
 export type UpdateResult = "indexed" | "unchanged" | "removed" | "skipped";
 
+function isKeystroke(edit: Edit): boolean {
+    return edit.oldEndIndex - edit.startIndex <= keystrokeChars && edit.newEndIndex - edit.startIndex <= keystrokeChars
+        && edit.newEndPosition.row - edit.startPosition.row <= 1 && edit.oldEndPosition.row - edit.startPosition.row <= 1;
+}
+
 function isLink(file: string): boolean {
     return fs.lstatSync(file, {throwIfNoEntry: false})?.isSymbolicLink() ?? false;
 }
@@ -56,6 +72,12 @@ export class Indexer {
     readonly index = new WorkspaceIndex();
     readonly texts = new TextCache();
     private readonly liveTrees = new LiveTrees();
+    /** The text (and its hash) each document's entry was last synced from: what its lines refer to. */
+    private readonly editing = new Map<string, {text: string, hash: string}>();
+    /** Documents whose entry has moved lines but not yet the analysis of its text, with the timer that will run it. */
+    private readonly deferred = new Map<string, NodeJS.Timeout>();
+    /** Told when a deferred analysis changed a document's entry. */
+    onReanalysed?: (file: string) => void;
     private roots: string[] = [];
     private rules = new Map<string, IgnoreRules>();
     private persisted = new Map<string, IndexedFile>();
@@ -73,6 +95,11 @@ export class Indexer {
         return this.grammars;
     }
 
+    /** The syntax trees of the documents being typed in, to share with other work on them. */
+    get trees(): LiveTrees {
+        return this.liveTrees;
+    }
+
     static async create(options: IndexOptions, wasmDir?: string, onError?: (message: string) => void): Promise<Indexer> {
         return new Indexer(await GrammarSet.create(wasmDir), options, wasmDir, onError);
     }
@@ -87,6 +114,7 @@ export class Indexer {
     }
 
     private async indexFoldersNow(roots: readonly string[], onProgress?: (progress: IndexProgress) => void): Promise<IndexStats> {
+        this.analyseDeferredNow();
         this.roots = roots.map((root) => toPosix(path.resolve(root)));
         this.rules = new Map(this.roots.map((root) => [root, new IgnoreRules(root, this.options.exclude)]));
         this.persisted = this.options.storageDir ? loadSnapshot(this.options.storageDir) : new Map();
@@ -155,6 +183,8 @@ export class Indexer {
 
     private dropFile(file: string): boolean {
         this.liveTrees.drop(file);
+        this.cancelDeferred(file);
+        this.editing.delete(file);
         const removed = this.index.remove(file);
         if (removed) this.dirtyShards.add(shardOf(file));
         return removed;
@@ -176,16 +206,18 @@ export class Indexer {
     }
 
     /**
-     * Brings an open document's unsaved text into the index, so retrieval sees what the user sees. `keepTree`: a
-     * document the user is about to type into keeps its syntax tree even when unchanged, so that the first
-     * keystroke re-parses only what it changed.
+     * Brings an open document's unsaved text into the index, so retrieval sees what the user sees. `typing`: the
+     * user is typing in it (a completion's request): its syntax tree is kept even when unchanged, so that the
+     * first keystroke re-parses only what it changed, and a keystroke moves the entry's lines rather than
+     * analysing the text again, until the keys pause (movedLines.ts).
      */
-    async syncText(filePath: string, text: string, keepTree = false): Promise<UpdateResult> {
+    async syncText(filePath: string, text: string, typing = false): Promise<UpdateResult> {
         const file = toPosix(path.resolve(filePath));
         const existing = this.index.get(file);
         const hash = contentHash(text);
         if (existing && existing.hash === hash) {
-            if (keepTree) await this.keepLiveTree(file, text);
+            if (typing) await this.keepLiveTree(file, text);
+            else this.analyseDeferredNow(file);
             return "unchanged";
         }
         // Never a file outside the folders, on the deny list or in a .hearthignore; a gitignored one the user is
@@ -195,10 +227,23 @@ export class Indexer {
         if (!root || reason === "denied" || reason === "hearthignore") return "skipped";
         const language = languageOf(file);
         if (!language) return "skipped";
-        const analysis = isParsedLanguage(language) ? await this.analyzeEdited(file, language, text) : await analyze(this.grammars, language, text, file);
+        const before = this.editing.get(file);
+        const edit = typing && existing?.symbols.parsed && isParsedLanguage(language) && before?.hash === existing.hash
+            ? textEdit(before.text, text) : undefined;
+        if (edit && isKeystroke(edit)) {
+            const grammar = this.grammars.peek(language as ParsedLanguage) ?? await this.grammars.load(language as ParsedLanguage);
+            // The tree follows every key: the completion's shape and the deferred analysis read it.
+            this.liveTrees.current(file, grammar, text, {from: before!.text, edit});
+            this.index.relocate(movedEntry(existing!, edit, {hash, size: text.length}));
+            this.deferAnalysis(file);
+        } else {
+            this.cancelDeferred(file);
+            const analysis = isParsedLanguage(language) ? await this.analyzeEdited(file, language, text) : await analyze(this.grammars, language, text, file);
+            // mtime -1: the next save or restart compares by content hash.
+            this.index.set({path: file, root, mtimeMs: -1, size: text.length, hash, ...analysis});
+        }
         this.texts.put(file, text);
-        // mtime -1: the next save or restart compares by content hash.
-        this.index.set({path: file, root, mtimeMs: -1, size: text.length, hash, ...analysis});
+        this.rememberEditing(file, text, hash);
         this.dirtyShards.add(shardOf(file));
         return "indexed";
     }
@@ -208,35 +253,89 @@ export class Indexer {
         return this.liveTrees.has(toPosix(path.resolve(filePath)));
     }
 
+    /** Whether a document's entry waits for the analysis of its latest text (it was typed in just now). */
+    analysisPending(filePath: string): boolean {
+        return this.deferred.has(toPosix(path.resolve(filePath)));
+    }
+
     private async keepLiveTree(file: string, text: string): Promise<void> {
         const language = languageOf(file);
-        if (!language || !isParsedLanguage(language) || this.liveTrees.has(file)) return;
+        if (!language || !isParsedLanguage(language)) return;
         const grammar = this.grammars.peek(language) ?? await this.grammars.load(language);
-        this.liveTrees.put(file, language, text, GrammarSet.parse(grammar, text));
+        this.liveTrees.current(file, grammar, text);
+        this.rememberEditing(file, text, this.index.get(file)!.hash);
     }
 
     /** Parses a document being edited incrementally from its previous tree, and keeps the new tree. */
     private async analyzeEdited(file: string, language: ParsedLanguage, text: string): Promise<Analysis> {
         const grammar = this.grammars.peek(language) ?? await this.grammars.load(language);
-        const live = this.liveTrees.take(file, language);
-        let tree: Tree;
-        if (live) {
-            live.tree.edit(textEdit(live.text, text));
-            try {
-                tree = GrammarSet.parse(grammar, text, live.tree);
-            } finally {
-                live.tree.delete();
-            }
-        } else {
-            tree = GrammarSet.parse(grammar, text);
+        return analyzeTree(grammar, this.liveTrees.current(file, grammar, text), text, file);
+    }
+
+    private rememberEditing(file: string, text: string, hash: string): void {
+        this.editing.delete(file);
+        this.editing.set(file, {text, hash});
+        for (const old of this.editing.keys()) {
+            if (this.editing.size <= editingCapacity) break;
+            this.forgetEditing(old);
         }
+    }
+
+    /** A document no longer followed keystroke by keystroke: a pending analysis runs now, while its text is known. */
+    private forgetEditing(file: string): void {
+        this.analyseDeferredNow(file);
+        this.editing.delete(file);
+    }
+
+    private deferAnalysis(file: string): void {
+        clearTimeout(this.deferred.get(file));
+        const timer = setTimeout(() => void this.analyseDeferred(file), analysisPauseMs);
+        timer.unref?.();
+        this.deferred.set(file, timer);
+    }
+
+    private cancelDeferred(file: string): void {
+        clearTimeout(this.deferred.get(file));
+        this.deferred.delete(file);
+    }
+
+    /** The deferred analysis of a document, spread over turns; dropped when a key comes meanwhile (it defers again). */
+    private async analyseDeferred(file: string): Promise<void> {
+        const synced = this.editing.get(file);
+        const language = languageOf(file);
+        const grammar = language && isParsedLanguage(language) ? this.grammars.peek(language) : undefined;
+        const still = (): boolean => synced !== undefined && this.index.get(file)?.hash === synced.hash;
+        if (!synced || !grammar || !still()) { this.cancelDeferred(file); return; }
         try {
-            const analysis = analyzeTree(grammar, tree, text, file);
-            this.liveTrees.put(file, language, text, tree);
-            return analysis;
+            const tree = this.liveTrees.current(file, grammar, synced.text);
+            const analysis = await analyzeTreeInTurns(grammar, tree, synced.text, file, still);
+            if (!analysis || !still() || !this.deferred.has(file)) return;
+            this.cancelDeferred(file);
+            this.index.set({...this.index.get(file)!, ...analysis});
+            this.dirtyShards.add(shardOf(file));
+            this.onReanalysed?.(file);
         } catch (error) {
-            tree.delete();
-            throw error;
+            this.cancelDeferred(file);
+            this.onError?.(`${file} was not analysed again: ${(error as Error).message}`);
+        }
+    }
+
+    /** Runs the pending analyses (of `file`, or of every document) now: the index is about to be read whole or saved. */
+    analyseDeferredNow(file?: string): void {
+        for (const pending of file === undefined ? [...this.deferred.keys()] : this.deferred.has(file) ? [file] : []) {
+            this.cancelDeferred(pending);
+            const synced = this.editing.get(pending);
+            const entry = this.index.get(pending);
+            const language = languageOf(pending);
+            const grammar = language && isParsedLanguage(language) ? this.grammars.peek(language) : undefined;
+            if (!synced || !entry || !grammar || entry.hash !== synced.hash) continue;
+            try {
+                this.index.set({...entry, ...analyzeTree(grammar, this.liveTrees.current(pending, grammar, synced.text), synced.text, pending)});
+                this.dirtyShards.add(shardOf(pending));
+                this.onReanalysed?.(pending);
+            } catch (error) {
+                this.onError?.(`${pending} was not analysed again: ${(error as Error).message}`);
+            }
         }
     }
 
@@ -247,6 +346,8 @@ export class Indexer {
 
     /** Writes the shards that changed since the last save. */
     async save(): Promise<void> {
+        // An entry is written with the analysis of its own text, never with lines moved ahead of it.
+        this.analyseDeferredNow();
         if (!this.options.storageDir || this.dirtyShards.size === 0) return;
         const shards = new Set(this.dirtyShards);
         this.dirtyShards.clear();
@@ -276,6 +377,8 @@ export class Indexer {
     }
 
     private async indexOne(root: string, file: string, initial: boolean): Promise<UpdateResult> {
+        // A saved document's text is compared by hash with its entry: the entry must describe that text.
+        this.analyseDeferredNow(file);
         const prepared = this.prepare(root, file, initial);
         if (!prepared) return this.index.get(file) ? "unchanged" : "skipped";
         return this.apply(prepared, await this.runJob(prepared.job));

@@ -77,6 +77,27 @@ export class WorkspaceIndex {
         if (!replacing) for (const other of this.filesMentioning(file.path)) this.resolveFile(other);
     }
 
+    /**
+     * Replaces a file's entry by the same entry with its lines moved (movedLines.ts): the same definitions in the
+     * same order and the same chunk terms, so its postings and import edges stay and only the definitions' lines
+     * change. Anything else is a full `set`.
+     */
+    relocate(file: IndexedFile): void {
+        const old = this.files.get(file.path);
+        const defs = file.symbols.definitions;
+        if (!old || old.chunkTerms !== file.chunkTerms || old.symbols.definitions.length !== defs.length
+            || old.symbols.imports.length !== file.symbols.imports.length) {
+            this.set(file);
+            return;
+        }
+        this.files.set(file.path, file);
+        old.symbols.definitions.forEach((def, i) => {
+            const list = this.byName.get(def.name);
+            const at = list?.findIndex((ref) => ref.def === def) ?? -1;
+            if (at >= 0 && defs[i].name === def.name) list![at] = {path: file.path, def: defs[i]};
+        });
+    }
+
     remove(path: string): boolean {
         if (!this.files.has(path)) return false;
         const dependants = [...(this.importers.get(path) ?? [])];

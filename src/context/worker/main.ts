@@ -1,8 +1,11 @@
 // Entry point of the index worker thread (bundled as dist/context-worker.js): hosts a ContextEngine and
 // answers the extension host's requests. Indexing yields between files, so retrieval is answered meanwhile.
+import path from "node:path";
 import {parentPort, workerData} from "node:worker_threads";
 import {TreeShapes} from "../../completion/treeShape";
+import {RefactorSyntax} from "../../refactor/syntax";
 import {ContextEngine} from "../engine";
+import {toPosix} from "../ignoreRules";
 import type {MethodName, WorkerEvent, WorkerRequest, WorkerResponse, WorkerStartData} from "./protocol";
 
 /** Edits are written to disk at most this often. */
@@ -15,6 +18,8 @@ function start(port: NonNullable<typeof parentPort>, data: WorkerStartData): voi
     // Syntax trees of the documents being typed in, on the grammars the index already loaded: the extension
     // host parses nothing itself.
     let shapes: TreeShapes | undefined;
+    let refactors: RefactorSyntax | undefined;
+    const refactorSyntax = (engine: ContextEngine) => refactors ??= new RefactorSyntax(engine.indexer.grammarSet, engine.indexer.trees);
     let saveTimer: NodeJS.Timeout | undefined;
     const saveSoon = (engine: ContextEngine): void => {
         clearTimeout(saveTimer);
@@ -37,8 +42,11 @@ function start(port: NonNullable<typeof parentPort>, data: WorkerStartData): voi
         cursorContext: (engine, request) => engine.cursorContext(request),
         contextForQuestion: (engine, request) => engine.contextForQuestion(request),
         searchMentions: (engine, kind, query, limit) => engine.searchMentions(kind, query, limit),
-        shapeAt: (engine, request) => (shapes ??= new TreeShapes(engine.indexer.grammarSet))
-            .shapeAt(request.path, request.languageId, request.text, request.offset),
+        shapeAt: (engine, request) => (shapes ??= new TreeShapes(engine.indexer.grammarSet, engine.indexer.trees))
+            .shapeAt(toPosix(path.resolve(request.path)), request.languageId, request.text, request.offset),
+        refactorTarget: (engine, request) => refactorSyntax(engine).target({...request, path: toPosix(path.resolve(request.path))}),
+        refactorNames: (engine, request) => refactorSyntax(engine).names({...request, path: toPosix(path.resolve(request.path))}),
+        codeChange: (engine, request) => refactorSyntax(engine).codeChange(request),
         save: (engine) => engine.save()
     };
 

@@ -1,6 +1,9 @@
 // Messages between the extension host and the index worker. Requests carry an id; the worker answers each
 // with a result or an error, and sends progress and log events on its own.
 import type {Shape} from "../../completion/multiline";
+import type {TargetNames} from "../../refactor/contextQuery";
+import type {CodeChangeRequest, SyntaxRequest} from "../../refactor/syntax";
+import type {RefactorTarget} from "../../refactor/target";
 import type {UpdateResult} from "../indexer";
 import type {CursorContext, CursorRequest, IndexOptions, IndexProgress, IndexStats, MentionCandidate, PackResult, QuestionRequest, Snippet} from "../types";
 
@@ -20,6 +23,10 @@ export interface WorkerMethods {
     searchMentions(kind: "file" | "symbol", query: string, limit: number): MentionCandidate[];
     /** Single- or multi-line at the cursor, from the document's syntax tree (kept and re-parsed incrementally here). */
     shapeAt(request: ShapeRequest): Shape;
+    /** Refactors (src/refactor/syntax.ts): the target at a selection, the names it uses, a documentation check. */
+    refactorTarget(request: SyntaxRequest): RefactorTarget | undefined;
+    refactorNames(request: SyntaxRequest): {imports: string[], names: TargetNames};
+    codeChange(request: CodeChangeRequest): string | undefined;
     save(): void;
 }
 

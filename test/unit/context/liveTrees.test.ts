@@ -26,6 +26,28 @@ describe("context: incremental parsing of edited documents", function () {
         assert.equal(removal.newEndIndex, removal.startIndex);
     });
 
+    it("finds the edit in long texts, where prefix and suffix are compared in blocks", () => {
+        // The edit by plain character-by-character scans, to compare with.
+        const plain = (before: string, after: string) => {
+            let start = 0;
+            while (start < Math.min(before.length, after.length) && before[start] === after[start]) start++;
+            let tail = 0;
+            while (tail < Math.min(before.length, after.length) - start && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+            const point = (text: string, index: number) => ({row: text.slice(0, index).split("\n").length - 1, column: index - (text.lastIndexOf("\n", index - 1) + 1)});
+            return {
+                startIndex: start, oldEndIndex: before.length - tail, newEndIndex: after.length - tail,
+                startPosition: point(before, start), oldEndPosition: point(before, before.length - tail), newEndPosition: point(after, after.length - tail)
+            };
+        };
+        const base = Array.from({length: 400}, (_, i) => `line ${i % 7} ${"x".repeat(i % 13)}`).join("\n");
+        for (const at of [0, 1, 255, 256, 257, 1000, 4097, base.length - 300, base.length - 1, base.length]) {
+            for (const [removed, inserted] of [[0, "a"], [1, ""], [3, "\n\n"], [0, "\n"], [40, "y\nz"]] as const) {
+                const after = base.slice(0, at) + inserted + base.slice(Math.min(base.length, at + removed));
+                assert.deepEqual(textEdit(base, after), plain(base, after), `at ${at}, ${removed} removed, ${JSON.stringify(inserted)} inserted`);
+            }
+        }
+    });
+
     const typing = (start: string): string[] => {
         const steps: string[] = [];
         let text = start;
