@@ -96,8 +96,7 @@ export function activate(context: vscode.ExtensionContext): HearthApi {
     // Explain answers in the chat view.
     const chatSink = (): ExternalTurnSink => chatView;
     const refactors = new RefactorCommands({
-        runtime, context: contextService, diff, chat: chatSink, log, workspaceState: context.workspaceState, trust: () => trust.trusted,
-        wasmDir: vscode.Uri.joinPath(context.extensionUri, "dist", "grammars").fsPath
+        runtime, context: contextService, diff, chat: chatSink, log, workspaceState: context.workspaceState, trust: () => trust.trusted
     });
     context.subscriptions.push(diff, refactors, registerFixDiagnosticsActions());
     context.subscriptions.push(

@@ -15,6 +15,10 @@ import {estimatingCounter, type TokenCounter} from "../context/tokenCount";
 import type {CursorContext, IndexOptions, MentionCandidate, OpenEditor, PackResult, QuestionMentions, Snippet} from "../context/types";
 import {IndexWorkerClient} from "../context/worker/client";
 import type {ShapeRequest} from "../context/worker/protocol";
+import {codeChangeOutsideComments} from "../refactor/codeUnchanged";
+import type {TargetNames} from "../refactor/contextQuery";
+import type {CodeChangeRequest, SyntaxRequest} from "../refactor/syntax";
+import {findTarget, type RefactorTarget} from "../refactor/target";
 import {completionShape, type Shape} from "../completion/multiline";
 import type {HearthConfig} from "../config";
 import type {Logger} from "../log";
@@ -132,6 +136,31 @@ export class ContextService implements vscode.Disposable {
     async shapeAt(request: ShapeRequest, signal?: AbortSignal): Promise<Shape> {
         const shape = await this.ask((client) => client.call("shapeAt", request), this.config.context.timeBudgetMs, signal);
         return shape ?? completionShape(request.text, request.offset, () => null);
+    }
+
+    /**
+     * The refactors' questions about a document's syntax (src/refactor/syntax.ts), answered in the index worker so
+     * this thread parses nothing. Without the worker, the answers a file with no grammar would get, and a warning.
+     */
+    async refactorTarget(request: SyntaxRequest): Promise<RefactorTarget | undefined> {
+        return this.syntax((client) => client.call("refactorTarget", request), () => findTarget(request.text, undefined, undefined, request.start, request.end));
+    }
+
+    async refactorNames(request: SyntaxRequest): Promise<{imports: string[], names: TargetNames}> {
+        return this.syntax((client) => client.call("refactorNames", request), () => ({imports: [], names: {imported: [], used: []}}));
+    }
+
+    async codeChange(request: CodeChangeRequest): Promise<string | undefined> {
+        return this.syntax((client) => client.call("codeChange", request), () => codeChangeOutsideComments(request.before, request.after, request.language, undefined));
+    }
+
+    private async syntax<T>(call: (client: IndexWorkerClient) => Promise<T>, fallback: () => T): Promise<T> {
+        try {
+            return await this.client.then(call);
+        } catch (error) {
+            this.log.warn(`Hearth: the index worker could not read the code's syntax (${(error as Error).message}); going on without it`);
+            return fallback();
+        }
     }
 
     /**

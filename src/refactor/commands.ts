@@ -5,9 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import * as vscode from "vscode";
-import type {Tree} from "web-tree-sitter";
 import type {ExternalTurnSink, TurnSource} from "../chat/externalTurn";
-import {GrammarSet} from "../context/parser";
 import {isParsedLanguage, languageOf, type ParsedLanguage} from "../context/languages";
 import {renderContext} from "../context/pack";
 import {commentSyntax} from "../context/commentSyntax";
@@ -15,11 +13,11 @@ import type {DiffPreview, PreviewOutcome} from "../diff/preview";
 import type {ContextService} from "../editor/contextService";
 import type {RuntimeService} from "../editor/runtimeService";
 import {RuntimeError} from "../runtime/protocol";
-import {importLines, refactorQuestion, targetNames} from "./contextQuery";
+import {refactorQuestion} from "./contextQuery";
 import {buildPrompt, type DiagnosticInfo, type PromptTarget, type RefactorKind} from "./prompts";
 import {rememberInstruction} from "./recentInstructions";
 import {answerBudget, describe, runRefactor, type EditKind, type RunResult} from "./session";
-import {findTarget, type RefactorTarget} from "./target";
+import type {RefactorTarget} from "./target";
 import {detectTestLayout} from "./testLayout";
 
 export interface RefactorDeps {
@@ -32,7 +30,6 @@ export interface RefactorDeps {
     workspaceState: vscode.Memento;
     /** Whether the workspace is trusted: in Restricted Mode no model runs, and the commands say so. */
     trust: () => boolean;
-    wasmDir: string;
 }
 
 /** What a command resolves with (the e2e suite reads it): the outcome, and the message the user saw. */
@@ -61,7 +58,6 @@ export class RefactorCommands implements vscode.Disposable {
     });
     private running: AbortController | undefined;
     private streaming = false;
-    private grammars: Promise<GrammarSet> | undefined;
 
     constructor(private readonly deps: RefactorDeps) {
         const register = (id: string, run: (args?: RefactorArgs) => Promise<RefactorOutcome>) =>
@@ -95,31 +91,22 @@ export class RefactorCommands implements vscode.Disposable {
     private async edit(kind: EditKind, args: RefactorArgs | undefined): Promise<RefactorOutcome> {
         const found = await this.locate(kind, args);
         if ("outcome" in found) return found;
-        const {editor, document, text, target, language, tree, prompt} = found;
+        const {editor, document, text, target, language, prompt} = found;
         let instruction: string | undefined;
         if (kind === "rewrite") {
             instruction = args?.instruction ?? await this.askInstruction(describe({kind, target}));
-            if (!instruction) {
-                tree?.delete();
-                return {outcome: "cancelled", message: "No instruction given."};
-            }
+            if (!instruction) return {outcome: "cancelled", message: "No instruction given."};
             await this.deps.workspaceState.update(RECENT_KEY, rememberInstruction(this.recentInstructions(), instruction));
         }
         let diagnostics: DiagnosticInfo[] | undefined;
         if (kind === "fix") {
             diagnostics = diagnosticsIn(document, rangeOf(document, target));
-            if (diagnostics.length === 0) {
-                tree?.delete();
-                return this.tell("info", `Hearth: there are no diagnostics in ${describeTarget(target)} to fix.`);
-            }
+            if (diagnostics.length === 0) return this.tell("info", `Hearth: there are no diagnostics in ${describeTarget(target)} to fix.`);
         }
         let tests: {layout: ReturnType<typeof detectTestLayout>; existing?: string; uri: vscode.Uri} | undefined;
         if (kind === "tests") {
             const folder = vscode.workspace.getWorkspaceFolder(document.uri);
-            if (!folder) {
-                tree?.delete();
-                return this.tell("warn", "Hearth: Generate Tests needs the file to be in an open workspace folder.");
-            }
+            if (!folder) return this.tell("warn", "Hearth: Generate Tests needs the file to be in an open workspace folder.");
             const files = (await vscode.workspace.findFiles(new vscode.RelativePattern(folder, "**/*"), "**/{node_modules,.git,dist,out,target,build,.venv,venv}/**", 20000))
                 .map((uri) => path.relative(folder.uri.fsPath, uri.fsPath).split(path.sep).join("/"));
             const read = (relative: string) => { try { return fs.readFileSync(path.join(folder.uri.fsPath, relative), "utf8"); } catch { return undefined; } };
@@ -137,7 +124,7 @@ export class RefactorCommands implements vscode.Disposable {
         const phases: string[] = [];
         const phase = (name: string) => phases.push(`${name} ${Math.round(performance.now() - started)} ms`);
         try {
-            const context = (await this.gatherContext(document, target, tree)).text;
+            const context = (await this.gatherContext(document, text, target)).text;
             phase("context");
             const model = this.deps.runtime.modelInfo;
             const targetText = text.slice(target.start, target.end);
@@ -149,7 +136,6 @@ export class RefactorCommands implements vscode.Disposable {
             const maxTokens = Math.min(answerBudget(tokens, model?.contextSize ?? 0, kind), (model?.contextSize ?? Number.MAX_SAFE_INTEGER) - promptTokens);
             if (maxTokens < Math.min(tokens, 256))
                 return this.tell("warn", `Hearth: ${describeTarget(target)} is too large for the model's context (${model?.contextSize} tokens); select less.`);
-            const grammar = language ? await this.grammar(language) : undefined;
             const what = describe({kind, target});
             const result: RunResult = await vscode.window.withProgress({
                 location: vscode.ProgressLocation.Notification, title: `Hearth: ${capitalise(what)}`, cancellable: true
@@ -160,7 +146,7 @@ export class RefactorCommands implements vscode.Disposable {
                 return runRefactor({
                     kind, text, target, prompt, context, instruction, diagnostics,
                     tests: tests && {layout: tests.layout, existing: tests.existing},
-                    parse: grammar ? (code) => GrammarSet.parse(grammar, code) : undefined,
+                    codeChange: (before, after) => this.deps.context.codeChange({language, before, after}),
                     maxTokens,
                     tabSize: typeof editor.options.tabSize === "number" ? editor.options.tabSize : 4
                 }, (params, options) => this.deps.runtime.client.chat(params, {...options, feature: "refactor"}), abort.signal, (chunk) => {
@@ -203,12 +189,9 @@ export class RefactorCommands implements vscode.Disposable {
         const found = await this.locate("explain", args);
         if ("outcome" in found) return found;
         const sink = this.deps.chat();
-        if (!sink) {
-            found.tree?.delete();
-            return this.tell("warn", "Hearth: the chat view cannot take questions yet, so Explain has nowhere to answer.");
-        }
-        const {document, target, tree, prompt} = found;
-        const context = await this.gatherContext(document, target, tree);
+        if (!sink) return this.tell("warn", "Hearth: the chat view cannot take questions yet, so Explain has nowhere to answer.");
+        const {document, text, target, prompt} = found;
+        const context = await this.gatherContext(document, text, target);
         const ask = buildPrompt("explain", {target: prompt, context: ""}).messages[1].content;
         const abort = this.start();
         try {
@@ -229,7 +212,7 @@ export class RefactorCommands implements vscode.Disposable {
     /** The editor, the document and the target a command acts on, or the outcome that stops it. */
     private async locate(kind: RefactorKind, args: RefactorArgs | undefined): Promise<RefactorOutcome | {
         editor: vscode.TextEditor; document: vscode.TextDocument; text: string; target: RefactorTarget;
-        language: ParsedLanguage | undefined; tree: Tree | undefined; prompt: PromptTarget;
+        language: ParsedLanguage | undefined; prompt: PromptTarget;
     }> {
         let editor = vscode.window.activeTextEditor;
         if (args?.uri) editor = await vscode.window.showTextDocument(args.uri, {preserveFocus: false});
@@ -241,9 +224,8 @@ export class RefactorCommands implements vscode.Disposable {
         const text = document.getText();
         const detected = languageOf(document.uri.fsPath);
         const language = detected && isParsedLanguage(detected) ? detected : undefined;
-        const tree = language ? await this.parse(language, text) : undefined;
         const selection = args?.range ?? editor.selection;
-        let target = findTarget(text, tree, language, document.offsetAt(selection.start), document.offsetAt(selection.end));
+        let target = await this.deps.context.refactorTarget({path: document.uri.fsPath, text, start: document.offsetAt(selection.start), end: document.offsetAt(selection.end)});
         // Fix Diagnostics outside any function: the lines of the diagnostics at the cursor.
         if (!target && kind === "fix") {
             const here = vscode.languages.getDiagnostics(document.uri).filter((d) => d.range.contains(selection.start) || d.range.start.line === selection.start.line);
@@ -253,7 +235,6 @@ export class RefactorCommands implements vscode.Disposable {
                 target = {start, end: document.offsetAt(endLine.range.end), kind: "selection", leadingIndent: ""};
             }
         }
-        tree?.delete();
         if (!target) return this.tell("info", "Hearth: select code, or put the cursor inside a function, method or class.");
         const range = rangeOf(document, target);
         // Show the user the range the command acts on.
@@ -265,15 +246,12 @@ export class RefactorCommands implements vscode.Disposable {
             path: relative, language, languageId: document.languageId, code: text.slice(target.start, target.end), name: target.name,
             startLine: range.start.line + 1, endLine: range.end.line + 1
         };
-        // A fresh tree for the context (the first was deleted): parsing is cheap next to generating.
-        return {editor, document, text, target, language, tree: language ? await this.parse(language, text) : undefined, prompt};
+        return {editor, document, text, target, language, prompt};
     }
 
     /** Definitions the target uses, callers, and the file's imports, packed under the chat budget; and where each came from. */
-    private async gatherContext(document: vscode.TextDocument, target: RefactorTarget, tree: Tree | undefined): Promise<{text: string; sources: TurnSource[]}> {
-        const imports = tree ? importLines(tree) : [];
-        const names = tree ? targetNames(tree, target.start, target.end, imports) : {imported: [], used: []};
-        tree?.delete();
+    private async gatherContext(document: vscode.TextDocument, text: string, target: RefactorTarget): Promise<{text: string; sources: TurnSource[]}> {
+        const {imports, names} = await this.deps.context.refactorNames({path: document.uri.fsPath, text, start: target.start, end: target.end});
         const question = refactorQuestion(names, target.name);
         const startLine = document.positionAt(target.start).line, endLine = document.positionAt(target.end).line;
         const packed = question ? await this.deps.context.contextForQuestion(question, undefined) : {snippets: [], usedTokens: 0, budgetTokens: 0, dropped: 0};
@@ -308,20 +286,6 @@ export class RefactorCommands implements vscode.Disposable {
         this.running?.abort();
         this.running = new AbortController();
         return this.running;
-    }
-
-    private grammar(language: ParsedLanguage) {
-        this.grammars ??= GrammarSet.create(this.deps.wasmDir);
-        return this.grammars.then((set) => set.load(language));
-    }
-
-    private async parse(language: ParsedLanguage, text: string): Promise<Tree | undefined> {
-        try {
-            return GrammarSet.parse(await this.grammar(language), text);
-        } catch (error) {
-            this.deps.log.warn(`Hearth: could not parse the file as ${language}: ${(error as Error).message}`);
-            return undefined;
-        }
     }
 
     private tell(level: "info" | "warn", message: string): RefactorOutcome {

@@ -3,7 +3,7 @@
 // result as a diff; every refusal here is a message for the user and no change.
 import type {ChatParams, GenerationResult} from "../runtime/protocol";
 import {matchIndentation} from "../diff/indent";
-import {codeChangeOutsideComments, type Parse} from "./codeUnchanged";
+import {codeChangeOutsideComments} from "./codeUnchanged";
 import {parseAnswer} from "./parseAnswer";
 import {buildPrompt, type DiagnosticInfo, type PromptTarget, type RefactorKind} from "./prompts";
 import {fenceNames, type RefactorTarget} from "./target";
@@ -26,8 +26,11 @@ export interface RefactorRun {
     diagnostics?: readonly DiagnosticInfo[];
     /** Generate Tests: the layout, and the test file's text when it exists. */
     tests?: {layout: TestLayout; existing?: string};
-    /** Parses code of the document's language (for the documentation check); undefined without a grammar. */
-    parse?: Parse;
+    /**
+     * The documentation check (codeUnchanged.ts) with the document's grammar, where the grammars live (the index
+     * worker); without it, the check compares rough tokens.
+     */
+    codeChange?: (before: string, after: string) => Promise<string | undefined>;
     maxTokens: number;
     tabSize?: number;
 }
@@ -60,7 +63,7 @@ export async function runRefactor(run: RefactorRun, generate: Generate, signal?:
     const targetText = run.text.slice(run.target.start, run.target.end);
     const newText = matchIndentation(parsed.code, {text: targetText, ...(run.target.leadingIndent ? {leadingIndent: run.target.leadingIndent} : {}), tabSize: run.tabSize});
     if (run.kind === "document") {
-        const changed = codeChangeOutsideComments(targetText, newText, run.prompt.language, run.parse);
+        const changed = run.codeChange ? await run.codeChange(targetText, newText) : codeChangeOutsideComments(targetText, newText, run.prompt.language, undefined);
         if (changed !== undefined)
             return {ok: false, message: `The model's answer for ${what} also changed the code, not only comments (${changed}), so nothing was changed.`, answer: result.text};
     }

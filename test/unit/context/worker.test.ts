@@ -44,6 +44,16 @@ describe("context: index worker", function () {
             assert.equal(await client.call("shapeAt", {path: ws.file("py/typed.py"), languageId: "python", text: body, offset: body.indexOf("\n")}), "multiline");
             const call = "def area(r):\n    return compute(r, \n";
             assert.equal(await client.call("shapeAt", {path: ws.file("py/typed.py"), languageId: "python", text: call, offset: call.indexOf(", ") + 2}), "singleLine");
+            // The refactors' syntax questions are answered here as well: the extension host parses nothing.
+            const geometry = ws.read("ts/src/geometry.ts");
+            const cursor = geometry.indexOf("TAU * this.size");
+            const target = await client.call("refactorTarget", {path: ws.file("ts/src/geometry.ts"), text: geometry, start: cursor, end: cursor});
+            assert.deepEqual([target?.kind, target?.name], ["method", "circumference"]);
+            const {names} = await client.call("refactorNames", {path: ws.file("ts/src/geometry.ts"), text: geometry, start: target!.start, end: target!.end});
+            assert.ok(names.used.includes("TAU"), names.used.join(", "));
+            const method = geometry.slice(target!.start, target!.end);
+            assert.equal(await client.call("codeChange", {language: "typescript", before: method, after: `/** The distance around. */\n${method}`}), undefined);
+            assert.match((await client.call("codeChange", {language: "typescript", before: method, after: method.replace("TAU", "Math.PI")}))!, /Math/);
             await client.call("save");
         } finally {
             await client.dispose();

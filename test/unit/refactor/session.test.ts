@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import type {ChatParams, GenerationResult} from "../../../src/runtime/protocol";
 import {GrammarSet} from "../../../src/context/parser";
 import {answerBudget, runRefactor, type RefactorRun} from "../../../src/refactor/session";
-import {findTarget} from "../../../src/refactor/target";
+import {LiveTrees} from "../../../src/context/liveTrees";
+import {RefactorSyntax} from "../../../src/refactor/syntax";
 
 const TEXT = "class Shape {\n    area(w, h) {\n        return w * h;\n    }\n}\n";
 
@@ -23,14 +24,13 @@ describe("refactor session", () => {
     let grammars: GrammarSet;
     before(async () => {
         grammars = await GrammarSet.create();
-        const grammar = await grammars.load("typescript");
-        const tree = GrammarSet.parse(grammar, TEXT);
-        const target = findTarget(TEXT, tree, "typescript", TEXT.indexOf("return"), TEXT.indexOf("return"))!;
-        tree.delete();
+        // The module the index worker answers the refactors' syntax questions with.
+        const syntax = new RefactorSyntax(grammars, new LiveTrees());
+        const target = (await syntax.target({path: "/w/a.ts", text: TEXT, start: TEXT.indexOf("return"), end: TEXT.indexOf("return")}))!;
         run = {
             kind: "rewrite", text: TEXT, target, context: "", instruction: "add types", maxTokens: 300,
             prompt: {path: "a.ts", language: "typescript", languageId: "typescript", code: TEXT.slice(target.start, target.end), name: "area", startLine: 2, endLine: 4},
-            parse: (code) => GrammarSet.parse(grammar, code)
+            codeChange: (before, after) => syntax.codeChange({language: "typescript", before, after})
         };
     });
 
