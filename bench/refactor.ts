@@ -7,6 +7,9 @@
 //     repeats text of its target, as a rewrite does. The number says what prompt lookup and the verify loop give
 //     when the answer repeats text in view, not what a real model's rewrite of real code gets.
 //   rewrite_lookup_with_draft_model: with a draft model loaded too, the request still drafts by prompt lookup.
+//   rewrite_server_speedup: the same rewrite on llama-server started with the MTP drafter (which runs prompt
+//     lookup first, llamaServer.ts) over a plain llama-server; rewrite_server_identical. Skipped (null) when
+//     llama-server is not built.
 //   apply_ms_p95: preview and apply on a 5,000-line file, without VS Code: parsing the answer, matching its
 //     indentation, re-basing the edit onto a document edited elsewhere meanwhile (line diff) and building the
 //     proposed text; VS Code's own applyEdit is not in it (the e2e suite logs that as DiffPreview.lastApplyMs).
@@ -15,6 +18,8 @@ import type {BenchArgs} from "./run";
 import type {GenerationResult, LoadParams} from "../src/runtime/protocol";
 import type {Engine} from "../src/runtime/host/engines/types";
 import {createEmbeddedEngine} from "../src/runtime/host/engines/embedded";
+import {createLlamaServerEngine} from "../src/runtime/host/engines/llamaServer";
+import {findLlamaServerBinary} from "../src/runtime/llamaServerBinary";
 import {buildPrompt} from "../src/refactor/prompts";
 import {parseAnswer} from "../src/refactor/parseAnswer";
 import {matchIndentation} from "../src/diff/indent";
@@ -60,6 +65,8 @@ export default async function refactorBenchmark(args: BenchArgs): Promise<Record
     await withDraft.dispose();
     await plain.dispose();
 
+    const server = findLlamaServerBinary().found ? await measureServer(base, params, reps, runs.plain[0].text) : undefined;
+
     const apply = measureApply(applyReps);
     console.log(`  preview and apply on a 5,000-line file: p50 ${apply.p50.toFixed(2)} ms, p95 ${apply.p95.toFixed(2)} ms`);
     return {
@@ -70,9 +77,35 @@ export default async function refactorBenchmark(args: BenchArgs): Promise<Record
         rewrite_lookup_tps: round(tps(runs.lookup), 1),
         rewrite_lookup_acceptance: round(acceptance, 3),
         rewrite_lookup_with_draft_model: drafted.stats.drafter,
+        rewrite_server_speedup: server ? round(server.speedup, 2) : null,
+        rewrite_server_identical: server ? server.identical : null,
+        rewrite_server_acceptance: server ? round(server.acceptance, 3) : null,
         apply_ms_p50: round(apply.p50, 2),
         apply_ms_p95: round(apply.p95, 2)
     };
+}
+
+/** The rewrite on llama-server with the MTP drafter against a plain one (both on one thread, as for small models). */
+async function measureServer(base: LoadParams, params: Parameters<Engine["chat"]>[0], reps: number, expected: string) {
+    const serverBase: LoadParams = {...base, engine: "llamaServer", threads: 1};
+    const plain = await createLlamaServerEngine(serverBase, log);
+    const mtp = await createLlamaServerEngine({...serverBase, drafterMode: "mtp", drafterPath: testModelPath("gemma4-assistant")}, log);
+    try {
+        const runs = {plain: [] as GenerationResult[], mtp: [] as GenerationResult[]};
+        for (let rep = 0; rep < reps; rep++) {
+            runs.plain.push(await chat(plain, params));
+            runs.mtp.push(await chat(mtp, params));
+        }
+        const tps = (results: GenerationResult[]) => median(results.map(decodeTps));
+        const speedup = tps(runs.mtp) / tps(runs.plain);
+        const identical = [...runs.plain, ...runs.mtp].every((r) => r.text === expected);
+        const acceptance = runs.mtp.reduce((a, r) => a + r.stats.acceptedTokens, 0) / Math.max(1, runs.mtp.reduce((a, r) => a + r.stats.draftedTokens, 0));
+        console.log(`  llama-server: plain ${tps(runs.plain).toFixed(1)} tok/s, with the MTP drafter (prompt lookup first) ${tps(runs.mtp).toFixed(1)} tok/s (acceptance ${acceptance.toFixed(2)}), identical ${identical}`);
+        return {speedup, identical, acceptance};
+    } finally {
+        await mtp.dispose();
+        await plain.dispose();
+    }
 }
 
 async function chat(engine: Engine, params: Parameters<Engine["chat"]>[0]): Promise<GenerationResult> {

@@ -195,6 +195,20 @@ describe("llama-server engine", function () {
         assert.ok(fast.stats.promptTokens > contentTokens + 2, `prompt ${fast.stats.promptTokens} tokens, message ${contentTokens}`);
     });
 
+    it("drafts by prompt lookup before the MTP drafter: a rewrite that repeats its target, identical to plain", async function () {
+        // This llama-server takes no speculative settings per request (nor reports its speculators), so the MTP
+        // server is started with both, n-grams first: its command line says so.
+        const cmdline = fs.readFileSync(`/proc/${mtp.pid}/cmdline`, "utf8").split("\0");
+        assert.equal(cmdline[cmdline.indexOf("--spec-type") + 1], "ngram-simple,draft-mtp", cmdline.join(" "));
+        // The generated model answers every chat with one text; a target holding it is repeated by the answer.
+        const answer = (ensureTestModels() as unknown as {gemma4: {chatAnswer: {text: string}}}).gemma4.chatAnswer.text;
+        const params = {messages: [{role: "user" as const, content: `Rewrite this code with early returns:\n${answer}\n`}], maxTokens: 64, reasoning: false};
+        const fast = await mtp.chat(params, collect());
+        const slow = await plain.chat(params, collect());
+        assert.equal(fast.text, slow.text);
+        assert.ok(fast.stats.acceptedTokens > 0 && fast.stats.acceptedTokens <= fast.stats.draftedTokens);
+    });
+
     it("counts tokens with the model's tokenizer", async function () {
         const [empty, short, long] = await plain.tokenCount(["", "return tokens;", "return tokens;\nreturn tokens;\n"]);
         assert.equal(empty, 0);

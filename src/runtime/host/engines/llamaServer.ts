@@ -88,8 +88,12 @@ function serverDrafter(params: LoadParams, checked: ValidatedModels): ServerDraf
             throw new RuntimeError("badModel", `The ${params.drafterMode} drafter needs a drafter GGUF (hearth.drafter.path), and none was given.`);
         return {kind: "none", args: []};
     }
+    // Prompt lookup first, then the drafter model: llama.cpp tries its speculators in that order each step, and
+    // ngram-simple drafts only where the last 12 tokens repeat text in view. So a Rewrite or Add Documentation,
+    // whose answer repeats its target, drafts from the prompt, and everything else from the drafter. (This
+    // llama-server takes no speculative settings per request.)
     const specType = drafter.kind === "mtp" ? "draft-mtp" : "draft-simple";
-    return {kind: drafter.kind, path: drafter.path, args: ["--spec-type", specType, "--model-draft", drafter.path, ...nMax]};
+    return {kind: drafter.kind, path: drafter.path, args: ["--spec-type", `ngram-simple,${specType}`, "--model-draft", drafter.path, ...nMax]};
 }
 
 /**
