@@ -19,6 +19,8 @@ interface DocRef {
 export class WorkspaceIndex {
     private readonly files = new Map<string, IndexedFile>();
     private readonly byName = new Map<string, DefinitionRef[]>();
+    /** Each file's references in `byName`, parallel to its definitions (none for scopes). */
+    private readonly refsOfFile = new Map<string, Array<DefinitionRef | undefined>>();
     private readonly modules = new ModuleTable((file) => this.files.has(file));
     /**
      * Resolved targets of each import of each file, and the reverse edges. Kept up to date file by file;
@@ -50,12 +52,14 @@ export class WorkspaceIndex {
         const replacing = this.files.has(file.path);
         if (replacing) this.removeEntries(file.path);
         this.files.set(file.path, file);
-        for (const def of file.symbols.definitions) {
-            if (def.kind === "scope") continue;
+        this.refsOfFile.set(file.path, file.symbols.definitions.map((def) => {
+            if (def.kind === "scope") return undefined;
             let list = this.byName.get(def.name);
             if (!list) this.byName.set(def.name, list = []);
-            list.push({path: file.path, def});
-        }
+            const ref = {path: file.path, def};
+            list.push(ref);
+            return ref;
+        }));
         this.modules.add(file.path);
         const chunks = file.chunkTerms.map((terms, index) => {
             const doc = this.nextDoc++;
@@ -90,12 +94,14 @@ export class WorkspaceIndex {
             this.set(file);
             return;
         }
+        const refs = this.refsOfFile.get(file.path);
+        if (!refs || defs.some((def, i) => def.name !== old.symbols.definitions[i].name)) {
+            this.set(file);
+            return;
+        }
         this.files.set(file.path, file);
-        old.symbols.definitions.forEach((def, i) => {
-            const list = this.byName.get(def.name);
-            const at = list?.findIndex((ref) => ref.def === def) ?? -1;
-            if (at >= 0 && defs[i].name === def.name) list![at] = {path: file.path, def: defs[i]};
-        });
+        // The references are this index's own: a name with thousands of definitions is not searched.
+        refs.forEach((ref, i) => { if (ref) ref.def = defs[i]; });
     }
 
     remove(path: string): boolean {
@@ -196,6 +202,7 @@ export class WorkspaceIndex {
             else this.byName.delete(def.name);
         }
         this.modules.remove(path);
+        this.refsOfFile.delete(path);
         const docs = this.docsOfFile.get(path);
         if (docs) {
             for (const doc of docs.chunks) { this.chunkIndex.remove(doc); this.docs.delete(doc); }
