@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import {analyze, contentHash, type Analysis} from "./analyzeFile";
 import {isBinary, skipByContent} from "./fileFilter";
-import type {ParsedLanguage} from "./languages";
+import {languageOfText, type ParsedLanguage} from "./languages";
 import type {GrammarSet} from "./parser";
 
 export interface FileJob {
@@ -31,5 +31,5 @@ export async function runFileJob(grammars: GrammarSet, job: FileJob, keepText: b
     const hash = contentHash(text);
     if (hash === job.knownHash) return {kind: "unchanged", hash};
     // A helper thread does not send the text back: the index reads it again only if a snippet needs it.
-    return {kind: "analyzed", hash, analysis: await analyze(grammars, job.language, text, job.path), text: keepText ? text : ""};
+    return {kind: "analyzed", hash, analysis: await analyze(grammars, languageOfText(job.path, text) ?? job.language, text, job.path), text: keepText ? text : ""};
 }

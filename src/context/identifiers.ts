@@ -17,6 +17,11 @@ const keywords = new Set((
     "None True False number any unknown never keyof declare get set of"
 ).split(" "));
 
+/** `name` matched literally inside a regular expression: C++ names such as `operator++` hold its operators. */
+export function escapeRegExp(name: string): string {
+    return name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 export function isKeyword(word: string): boolean {
     return keywords.has(word);
 }

@@ -1,5 +1,6 @@
 // The names an import statement binds, read from its text per language. The module it names comes from the
 // query (@import.source); this only answers "which local names does it introduce, and from what".
+import {escapeRegExp} from "./identifiers";
 import type {ParsedLanguage} from "./languages";
 import type {ImportBinding} from "./types";
 
@@ -46,7 +47,7 @@ function python(statement: string, source: string): ImportBinding[] {
         if (list.trim() === "*") return [{imported: "*", local: "*"}];
         return aliasList(list);
     }
-    const alias = new RegExp(`${source.replace(/\./g, "\\.")}\\s+as\\s+([A-Za-z_]\\w*)`).exec(statement);
+    const alias = new RegExp(`${escapeRegExp(source)}\\s+as\\s+([A-Za-z_]\\w*)`).exec(statement);
     return [{imported: "*", local: alias ? alias[1] : source.split(".")[0]}];
 }
 

@@ -32,7 +32,12 @@ export class ModuleTable {
         if (source.startsWith("./") || source.startsWith("../") || source.startsWith("/")) {
             return this.tryPath(path.posix.resolve(dir, source), language);
         }
-        if (language === "c" || language === "cpp" || language === "ruby" || language === "bash" || language === "php") {
+        if (language === "c" || language === "cpp") {
+            // An include names its file whole: `<map>` is not `map.cpp`.
+            const local = path.posix.resolve(dir, source);
+            return this.has(local) ? [local] : this.resolveInclude(importer, source);
+        }
+        if (language === "ruby" || language === "bash" || language === "php") {
             const local = this.tryPath(path.posix.resolve(dir, source), language);
             if (local.length > 0) return local;
         }
@@ -53,6 +58,24 @@ export class ModuleTable {
         }
         for (const candidate of candidates) if (this.has(candidate) && sameFamily(language, candidate)) return [candidate];
         return [];
+    }
+
+    /**
+     * `#include "llama-graph.h"` from `src/models/`: found through the build's include folders, which the index does
+     * not know, so the file whose path ends with the whole specifier (`…/llama-graph.h`, `…/ggml/ggml.h`), nearest
+     * the includer. Never a file of another name: `<map>` is the library's, and `llama-graph.h` is not `llama-graph.cpp`.
+     */
+    private resolveInclude(importer: string, source: string): string[] {
+        const wanted = `/${source.replace(/^\.\//, "")}`;
+        let best: string | undefined, bestShared = -1;
+        for (const stem of stemsOf(source)) {
+            for (const file of this.byStem.get(stem) ?? []) {
+                if (file === importer || !file.endsWith(wanted)) continue;
+                const shared = sharedPrefix(file, importer);
+                if (shared > bestShared) { best = file; bestShared = shared; }
+            }
+        }
+        return best ? [best] : [];
     }
 
     private resolvePythonRelative(dir: string, source: string, language: string): string[] {

@@ -10,7 +10,7 @@ import {crawl} from "./crawl";
 import {runFileJob, type FileJob, type FileJobResult} from "./fileJob";
 import {skipByName, skipBySize} from "./fileFilter";
 import {IgnoreRules, toPosix} from "./ignoreRules";
-import {isParsedLanguage, languageOf, type ParsedLanguage} from "./languages";
+import {isParsedLanguage, languageOf, languageOfText, type ParsedLanguage} from "./languages";
 import {LiveTrees, textEdit} from "./liveTrees";
 import {movedEntry} from "./movedLines";
 import {GrammarSet} from "./parser";
@@ -225,10 +225,10 @@ export class Indexer {
         const root = this.rootOf(file);
         const reason = root && this.rules.get(root)!.reason(file, false);
         if (!root || reason === "denied" || reason === "hearthignore") return "skipped";
-        const language = languageOf(file);
+        const language = languageOfText(file, text);
         if (!language) return "skipped";
         const before = this.editing.get(file);
-        const edit = typing && existing?.symbols.parsed && isParsedLanguage(language) && before?.hash === existing.hash
+        const edit = typing && existing?.symbols.parsed && existing.symbols.language === language && isParsedLanguage(language) && before?.hash === existing.hash
             ? textEdit(before.text, text) : undefined;
         if (edit && isKeystroke(edit)) {
             const grammar = this.grammars.peek(language as ParsedLanguage) ?? await this.grammars.load(language as ParsedLanguage);
@@ -259,7 +259,7 @@ export class Indexer {
     }
 
     private async keepLiveTree(file: string, text: string): Promise<void> {
-        const language = languageOf(file);
+        const language = languageOfText(file, text);
         if (!language || !isParsedLanguage(language)) return;
         const grammar = this.grammars.peek(language) ?? await this.grammars.load(language);
         this.liveTrees.current(file, grammar, text);
@@ -302,7 +302,7 @@ export class Indexer {
     /** The deferred analysis of a document, spread over turns; dropped when a key comes meanwhile (it defers again). */
     private async analyseDeferred(file: string): Promise<void> {
         const synced = this.editing.get(file);
-        const language = languageOf(file);
+        const language = synced && languageOfText(file, synced.text);
         const grammar = language && isParsedLanguage(language) ? this.grammars.peek(language) : undefined;
         const still = (): boolean => synced !== undefined && this.index.get(file)?.hash === synced.hash;
         if (!synced || !grammar || !still()) { this.cancelDeferred(file); return; }
@@ -326,7 +326,7 @@ export class Indexer {
             this.cancelDeferred(pending);
             const synced = this.editing.get(pending);
             const entry = this.index.get(pending);
-            const language = languageOf(pending);
+            const language = synced && languageOfText(pending, synced.text);
             const grammar = language && isParsedLanguage(language) ? this.grammars.peek(language) : undefined;
             if (!synced || !entry || !grammar || entry.hash !== synced.hash) continue;
             try {

@@ -49,6 +49,24 @@ export function languageOf(filePath: string): ParsedLanguage | "text" | undefine
     return undefined;
 }
 
+/**
+ * The language of a file whose text is at hand: a `.h` header is C++ when its text shows it (a class, a namespace,
+ * a template, an access label, a base list, `std::`), as in most C++ projects; parsed as C, such a header's error
+ * recovery loses its types and their members.
+ */
+export function languageOfText(filePath: string, text: string): ParsedLanguage | "text" | undefined {
+    const language = languageOf(filePath);
+    return language === "c" && path.extname(filePath).toLowerCase() === ".h" && cppHeader.test(text.slice(0, cppSniffChars)) ? "cpp" : language;
+}
+
+const cppSniffChars = 64 * 1024;
+const cppHeader = new RegExp([
+    /^[ \t]*(?:(?:class|namespace)\s+\w+|template\s*<|(?:public|private|protected)\s*:|using\s+namespace\b)/.source,
+    /^[ \t]*(?:struct|class)\s+\w+\s*:\s*(?:public|private|protected)?\s*\w/.source,
+    /\bstd::\w|\w::~?\w|\boperator\s*(?:[-=!<>+*\/%&|^~[\]()]+|new\b|delete\b)\s*\(|\)\s*const\s*[;{]/.source,
+    /\b(?:nullptr|constexpr|virtual|explicit|override|noexcept)\b/.source
+].join("|"), "m");
+
 export function isParsedLanguage(language: string): language is ParsedLanguage {
     return (parsedLanguages as readonly string[]).includes(language);
 }

@@ -180,7 +180,7 @@ class Predictor {
     /** Members of the receiver's type, the parameters' types and the typed variables in scope. */
     private typesInScope(): void {
         const types = this.scopeTypes;
-        const selfRefs = types.selfType ? this.typeDefs(types.selfType) : [];
+        const selfRefs = types.selfType ? this.typeDefs(types.selfType, undefined, types.selfOuter) : [];
         this.proposeMembers(selfRefs, predictedScores.selfMember);
         types.parameterTypes.slice(0, 8).forEach((type, i) => {
             if (type !== types.selfType) this.proposeMembers(this.typeDefs(type), predictedScores.parameterMember / (1 + i * 0.05));
@@ -251,7 +251,7 @@ class Predictor {
         const called = chain[0] !== first;
         const types = this.scopeTypes;
         if (selfNames.has(first)) {
-            const self = types.selfType ? this.typeDefs(types.selfType) : [];
+            const self = types.selfType ? this.typeDefs(types.selfType, undefined, types.selfOuter) : [];
             current = {kind: "type", types: first === "super" ? self.flatMap((r) => this.baseDefs(r)) : self};
         } else if (!called && types.names.has(first)) {
             current = {kind: "type", types: this.typeDefs(types.names.get(first)!)};
@@ -391,10 +391,13 @@ class Predictor {
         return refs;
     }
 
-    private typeDefs(name: string, from?: string): DefinitionRef[] {
+    /** The definitions of type `name`; `outer`: the type it is nested in, which picks among same-named ones. */
+    private typeDefs(name: string, from?: string, outer?: string): DefinitionRef[] {
         if (!name || isKeyword(name)) return [];
         const file = from ? this.files.index.get(from) ?? this.file : this.file;
-        return findType(this.files.index, file, name).slice(0, 3);
+        const found = findType(this.files.index, file, name);
+        const nested = outer ? found.filter((ref) => ref.def.container === outer) : [];
+        return (nested.length > 0 ? nested : found).slice(0, 3);
     }
 
     private baseDefs(ref: DefinitionRef): DefinitionRef[] {

@@ -2,6 +2,7 @@
 // its body (classes), beside it in its package (Go methods, Rust `impl` blocks, C++ out-of-line definitions) —
 // and those of its base types.
 import path from "node:path";
+import {escapeRegExp} from "./identifiers";
 import type {ParsedLanguage} from "./languages";
 import {resolveName} from "./resolveName";
 import type {Definition, IndexedFile} from "./types";
@@ -53,13 +54,15 @@ export function membersOf(index: WorkspaceIndex, folders: FolderFiles, file: Ind
         if (!owner) continue;
         const language = owner.symbols.language as ParsedLanguage;
         const name = type.def.name;
+        // Its body's members (a Rust type's impl blocks lie outside it): not those of another type of the same name.
         for (const def of owner.symbols.definitions) {
-            if (def.container === name && def.startLine >= type.def.startLine && def.kind !== "scope") add({path: owner.path, def});
+            if (def.container !== name || def.kind === "scope" || def.startLine < type.def.startLine) continue;
+            if (def.endLine <= type.def.endLine || language === "rust") add({path: owner.path, def});
         }
         // Members declared outside the type's body, in its folder: Go methods, Rust impls, C++ `Type::method`.
         if (language === "go" || language === "rust" || language === "cpp" || language === "c" || language === "csharp") {
             for (const sibling of folders.in(path.posix.dirname(owner.path))) {
-                for (const def of sibling.symbols.definitions) if (belongsTo(language, def, name)) add({path: sibling.path, def});
+                for (const def of sibling.symbols.definitions) if (belongsTo(language, def, name, type.def.container)) add({path: sibling.path, def});
             }
         }
         if (depth < maxBaseDepth) {
@@ -71,10 +74,18 @@ export function membersOf(index: WorkspaceIndex, folders: FolderFiles, file: Ind
     return members;
 }
 
-function belongsTo(language: ParsedLanguage, def: Definition, type: string): boolean {
+/** Whether `def`, outside the type's body, is one of its members; `outer`: the type it is nested in (C++). */
+function belongsTo(language: ParsedLanguage, def: Definition, type: string, outer?: string): boolean {
     if (def.kind === "scope") return false;
-    if (language === "go") return def.kind === "method" && new RegExp(`^func\\s*\\(\\s*(?:\\w+\\s+)?\\*?\\s*${type}\\b`).test(def.signature);
-    if (language === "cpp" || language === "c") return new RegExp(`\\b${type}(?:<[^>]*>)?::~?${def.name}\\b`).test(def.signature) || def.container === type;
+    // A folder has thousands of definitions: the plain substring test rules out nearly all before a pattern is built.
+    if (language === "go") return def.kind === "method" && def.signature.includes(type) && new RegExp(`^func\\s*\\(\\s*(?:\\w+\\s+)?\\*?\\s*${escapeRegExp(type)}\\b`).test(def.signature);
+    if (language === "cpp" || language === "c") {
+        // Only a definition qualified with the type's name: one merely inside something of that name elsewhere is
+        // another type's member, or a local of an out-of-line method.
+        if (!def.signature.includes(`${type}`) || !def.signature.includes("::")) return false;
+        const qualified = `${outer ? `\\b${escapeRegExp(outer)}(?:<[^>]*>)?::` : "\\b"}${escapeRegExp(type)}(?:<[^>]*>)?::~?${escapeRegExp(def.name)}(?!\\w)`;
+        return new RegExp(qualified).test(def.signature);
+    }
     return def.container === type;
 }
 

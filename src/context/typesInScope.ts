@@ -4,13 +4,15 @@
 // the declarations, per language family, because a completion cannot wait for a type checker; a wrong guess costs
 // one snippet, since a type name counts only when the index defines it.
 import type {ParsedLanguage} from "./languages";
-import {isKeyword} from "./identifiers";
+import {escapeRegExp, isKeyword} from "./identifiers";
 import {sliceLines} from "./lines";
 import type {Definition, IndexedFile} from "./types";
 
 export interface ScopeTypes {
     /** The type `self`/`this` stands for at the cursor, if any. */
     selfType?: string;
+    /** The type `selfType` is nested in, when the method says (C++ `Model::graph::graph`: `Model`). */
+    selfOuter?: string;
     /** Name (variable, parameter, field) → type name, as written (`Point`, `geo.Point`). */
     names: Map<string, string>;
     /** Names whose type is the return type of a call, when that type is not written: name → the callee. */
@@ -43,6 +45,7 @@ export function typesInScope(file: IndexedFile, text: string, starts: readonly n
     const receiver = innermostFunction && receiverOf(language, innermostFunction);
     if (receiver) {
         result.selfType = receiver.type;
+        if (receiver.outer) result.selfOuter = receiver.outer;
         if (receiver.name) result.names.set(receiver.name, receiver.type);
     }
     if (innermostFunction) {
@@ -72,14 +75,14 @@ export function fieldTypes(language: ParsedLanguage, text: string, starts: reado
 }
 
 /** The receiver of a method: Go's `(p *Point)`, C++'s `Matrix::trace`, the `impl` a Rust fn sits in. */
-function receiverOf(language: ParsedLanguage, def: Definition): {name?: string, type: string} | undefined {
+function receiverOf(language: ParsedLanguage, def: Definition): {name?: string, type: string, outer?: string} | undefined {
     if (language === "go") {
         const m = /^func\s*\(\s*(?:(\w+)\s+)?\*?\s*([A-Za-z_]\w*)/.exec(def.signature);
         return m ? {name: m[1], type: m[2]} : undefined;
     }
     if (language === "cpp") {
-        const m = /([A-Za-z_]\w*)(?:<[^>]*>)?::~?[A-Za-z_]\w*\s*\(/.exec(def.signature);
-        return m ? {type: m[1]} : undefined;
+        const m = /(?:([A-Za-z_]\w*)(?:<[^>]*>)?::)?([A-Za-z_]\w*)(?:<[^>]*>)?::~?[A-Za-z_]\w*\s*\(/.exec(def.signature);
+        return m ? {type: m[2], ...(m[1] ? {outer: m[1]} : {})} : undefined;
     }
     if (language === "rust" && def.container) return {type: def.container};
     return undefined;
@@ -194,7 +197,7 @@ export function returnType(language: ParsedLanguage, def: Definition): string | 
         case "python": case "rust": m = /->\s*(?:Result\s*<\s*|Option\s*<\s*|Optional\[\s*|Box\s*<\s*)?&?(?:mut\s+)?['"]?([A-Za-z_][\w.:]*)/.exec(s); break;
         case "go": m = /\)\s*\(?\s*\*?((?:\w+\.)?[A-Za-z_]\w*)\s*(?:,|\)|$)/.exec(s.slice(s.indexOf(def.name))); break;
         case "php": m = /\)\s*:\s*\??([A-Za-z_\\][\w\\]*)/.exec(s); break;
-        default: m = new RegExp(`([A-Za-z_][\\w:]*)(?:<[^<>]*>)?[\\s*&]+${def.name}\\s*\\(`).exec(s); break;
+        default: m = new RegExp(`([A-Za-z_][\\w:]*)(?:<[^<>]*>)?[\\s*&]+${escapeRegExp(def.name)}\\s*\\(`).exec(s); break;
     }
     const type = m ? typeName(m[1]) : "";
     return type && !isKeyword(type) && type !== "void" && type !== "Self" ? type : undefined;

@@ -99,6 +99,62 @@ describe("context: predicted context (the callee not typed yet)", function () {
             "        return tax.compute_tax(amount)",
             ""
         ].join("\n"));
+        // A C++ project laid out as llama.cpp is: a header named `.h`, its out-of-line methods (an operator among
+        // them) in the source beside it, model classes nesting same-named `graph` types, included through the
+        // build's include folder (src/) rather than relative to the includer.
+        ws.write("cppgraph/src/graph.h", [
+            "#pragma once",
+            "#include <map>",
+            "",
+            "struct graph_context {",
+            "    graph_context(int n);",
+            "    float * build_norm(float * x) const;",
+            "    bool operator==(const graph_context & other) const;",
+            "    int n;",
+            "};",
+            ""
+        ].join("\n"));
+        ws.write("cppgraph/src/graph.cpp", [
+            '#include "graph.h"',
+            "",
+            "graph_context::graph_context(int n) : n(n) {}",
+            "",
+            "float * graph_context::build_norm(float * x) const {",
+            "    return x;",
+            "}",
+            "",
+            "bool graph_context::operator==(const graph_context & other) const {",
+            "    return n == other.n;",
+            "}",
+            ""
+        ].join("\n"));
+        ws.write("cppgraph/src/map.cpp", "int map_size() { return 0; }\n");
+        ws.write("cppgraph/src/models/models.h", [
+            "#pragma once",
+            '#include "graph.h"',
+            "",
+            "struct model_a {",
+            "    struct graph : public graph_context {",
+            "        graph(int n);",
+            "    };",
+            "};",
+            "",
+            "struct model_b {",
+            "    struct graph : public graph_context {",
+            "        graph(int n);",
+            "    };",
+            "};",
+            ""
+        ].join("\n"));
+        ws.write("cppgraph/src/models/model_b.cpp", [
+            '#include "models.h"',
+            "",
+            "model_b::graph::graph(int n) : graph_context(n) {",
+            "    float * cur = nullptr;",
+            "    cur = build_norm(cur);",
+            "}",
+            ""
+        ].join("\n"));
         engine = await indexedEngine(ws);
     });
     after(() => ws.remove());
@@ -131,7 +187,9 @@ describe("context: predicted context (the callee not typed yet)", function () {
         ["go/geo/measure.go", "best = Distance(", "Distance", "go/geo/geo.go", 17, "sameModule"],
         ["ts/src/holder.ts", "this.circle.circumference()", "circumference", "ts/src/geometry.ts", 19, "typeMember"],
         ["py/pricing/quote.py", "self.table.rate_for(", "rate_for", "py/pricing/tax.py", 10, "typeMember"],
-        ["py/pricing/quote.py", "tax.compute_tax(", "compute_tax", "py/pricing/tax.py", 14, "imported"]
+        ["py/pricing/quote.py", "tax.compute_tax(", "compute_tax", "py/pricing/tax.py", 14, "imported"],
+        // The receiver is model_b's nested graph, whose base's method is defined out of line beside its header.
+        ["cppgraph/src/models/model_b.cpp", "cur = build_norm(", "build_norm", "cppgraph/src/graph.cpp", 5, "typeMember"]
     ];
     for (const [file, needle, callee, defFile, nameLine, source] of sites) {
         it(`${file}: before "${callee}" of "${needle}", the context holds ${defFile}:${nameLine} (${source})`, async () => {
@@ -142,6 +200,24 @@ describe("context: predicted context (the callee not typed yet)", function () {
             assert.ok(result.usedTokens <= 8192);
         });
     }
+
+    it("reads a C++ header named .h as C++, and resolves includes through include folders, never to another file", () => {
+        const header = engine.indexer.index.get(ws.file("cppgraph/src/models/models.h"))!;
+        assert.equal(header.symbols.language, "cpp");
+        const graphs = header.symbols.definitions.filter((d) => d.name === "graph" && d.kind === "class");
+        assert.deepEqual(graphs.map((d) => d.container), ["model_a", "model_b"], "the nested types are found, each in its own");
+        assert.equal(engine.indexer.index.get(ws.file("c/vec.h"))!.symbols.language, "c", "a C header stays C");
+        // `graph.h` from src/models/ is src/graph.h (not graph.cpp); `<map>` is the library's (not map.cpp).
+        assert.deepEqual(engine.indexer.index.importTargets(header.path), [[ws.file("cppgraph/src/graph.h")]]);
+        assert.deepEqual(engine.indexer.index.importTargets(ws.file("cppgraph/src/graph.h")), [[]]);
+    });
+
+    it("finds members of a type whose folder defines an operator (its name is not a pattern)", async () => {
+        const cut = cutBefore(ws.read("cppgraph/src/models/model_b.cpp"), "cur = build_norm(", "build_norm");
+        const ranked = await engine.rankForCursor({path: ws.file("cppgraph/src/models/model_b.cpp"), ...cut, budgetTokens: 8192, timeBudgetMs: 5000});
+        const members = ranked.filter((s) => s.source === "typeMember").map((s) => s.symbol);
+        assert.ok(members.includes("build_norm") && members.includes("operator=="), members.join(", "));
+    });
 
     it("ranks the qualifier's members first: a small budget still holds the callee", async () => {
         const result = await askCut("py/pricing/report.py", "table.rate_for(", "rate_for", 400);
