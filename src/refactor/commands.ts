@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import * as vscode from "vscode";
 import type {ExternalTurnSink, TurnSource} from "../chat/externalTurn";
-import {isParsedLanguage, languageOf, type ParsedLanguage} from "../context/languages";
+import {isParsedLanguage, languageOfText, type ParsedLanguage} from "../context/languages";
 import {renderContext} from "../context/pack";
 import {commentSyntax} from "../context/commentSyntax";
 import type {DiffPreview, PreviewOutcome} from "../diff/preview";
@@ -222,7 +222,7 @@ export class RefactorCommands implements vscode.Disposable {
             return this.tell("warn", `Hearth: no model is loaded yet${this.deps.runtime.lastLoadError ? ` (${this.deps.runtime.lastLoadError})` : ""}; choose one with "Hearth: Select Model…".`);
         const document = editor.document;
         const text = document.getText();
-        const detected = languageOf(document.uri.fsPath);
+        const detected = languageOfText(document.uri.fsPath, text);
         const language = detected && isParsedLanguage(detected) ? detected : undefined;
         const selection = args?.range ?? editor.selection;
         let target = await this.deps.context.refactorTarget({path: document.uri.fsPath, text, start: document.offsetAt(selection.start), end: document.offsetAt(selection.end)});

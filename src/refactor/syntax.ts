@@ -1,7 +1,7 @@
 // The refactors' questions about a document's syntax (the target around the cursor, the names it uses, whether
 // an answer changed code outside comments), answered where the grammars live: the index worker in the editor,
 // so the extension host parses nothing. A document being typed in is read from the tree the index keeps for it.
-import {isParsedLanguage, languageOf, type ParsedLanguage} from "../context/languages";
+import {isParsedLanguage, languageOfText, type ParsedLanguage} from "../context/languages";
 import type {LiveTrees} from "../context/liveTrees";
 import {GrammarSet} from "../context/parser";
 import {codeChangeOutsideComments} from "./codeUnchanged";
@@ -27,14 +27,14 @@ export class RefactorSyntax {
 
     /** The selection, or with none the innermost function, method or class around it; undefined when there is none. */
     async target(request: SyntaxRequest): Promise<RefactorTarget | undefined> {
-        const language = parsedLanguageOf(request.path);
+        const language = parsedLanguageOf(request.path, request.text);
         const tree = language && await this.tree(request.path, language, request.text);
         return findTarget(request.text, tree, language, request.start, request.end);
     }
 
     /** The file's imports and the names the target uses (imported ones first); none without a grammar. */
     async names(request: SyntaxRequest): Promise<{imports: string[], names: TargetNames}> {
-        const language = parsedLanguageOf(request.path);
+        const language = parsedLanguageOf(request.path, request.text);
         const tree = language && await this.tree(request.path, language, request.text);
         if (!tree) return {imports: [], names: {imported: [], used: []}};
         const imports = importLines(tree);
@@ -54,7 +54,7 @@ export class RefactorSyntax {
     }
 }
 
-function parsedLanguageOf(path: string): ParsedLanguage | undefined {
-    const language = languageOf(path);
+function parsedLanguageOf(path: string, text: string): ParsedLanguage | undefined {
+    const language = languageOfText(path, text);
     return language && isParsedLanguage(language) ? language : undefined;
 }
