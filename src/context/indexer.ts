@@ -13,7 +13,7 @@ import {IgnoreRules, toPosix} from "./ignoreRules";
 import {isParsedLanguage, languageOf, languageOfText, type ParsedLanguage} from "./languages";
 import {LiveTrees, textEdit} from "./liveTrees";
 import {movedEntry} from "./movedLines";
-import {GrammarSet} from "./parser";
+import {GrammarSet, type LoadedGrammar} from "./parser";
 import {runScheduled} from "./parseScheduler";
 import {loadSnapshot, saveSnapshot, shardOf} from "./persistence";
 import {TextCache} from "./textCache";
@@ -216,7 +216,7 @@ export class Indexer {
         const existing = this.index.get(file);
         const hash = contentHash(text);
         if (existing && existing.hash === hash) {
-            if (typing) await this.keepLiveTree(file, text);
+            if (typing) await this.keepLiveTree(file, text, hash);
             else this.analyseDeferredNow(file);
             return "unchanged";
         }
@@ -258,12 +258,12 @@ export class Indexer {
         return this.deferred.has(toPosix(path.resolve(filePath)));
     }
 
-    private async keepLiveTree(file: string, text: string): Promise<void> {
+    private async keepLiveTree(file: string, text: string, hash: string): Promise<void> {
         const language = languageOfText(file, text);
         if (!language || !isParsedLanguage(language)) return;
         const grammar = this.grammars.peek(language) ?? await this.grammars.load(language);
         this.liveTrees.current(file, grammar, text);
-        this.rememberEditing(file, text, this.index.get(file)!.hash);
+        this.rememberEditing(file, text, hash);
     }
 
     /** Parses a document being edited incrementally from its previous tree, and keeps the new tree. */
@@ -301,19 +301,15 @@ export class Indexer {
 
     /** The deferred analysis of a document, spread over turns; dropped when a key comes meanwhile (it defers again). */
     private async analyseDeferred(file: string): Promise<void> {
-        const synced = this.editing.get(file);
-        const language = synced && languageOfText(file, synced.text);
-        const grammar = language && isParsedLanguage(language) ? this.grammars.peek(language) : undefined;
-        const still = (): boolean => synced !== undefined && this.index.get(file)?.hash === synced.hash;
-        if (!synced || !grammar || !still()) { this.cancelDeferred(file); return; }
+        const input = this.deferredInput(file);
+        if (!input) { this.cancelDeferred(file); return; }
+        const still = (): boolean => this.index.get(file)?.hash === input.synced.hash;
         try {
-            const tree = this.liveTrees.current(file, grammar, synced.text);
-            const analysis = await analyzeTreeInTurns(grammar, tree, synced.text, file, still);
+            const tree = this.liveTrees.current(file, input.grammar, input.synced.text);
+            const analysis = await analyzeTreeInTurns(input.grammar, tree, input.synced.text, file, still);
             if (!analysis || !still() || !this.deferred.has(file)) return;
             this.cancelDeferred(file);
-            this.index.set({...this.index.get(file)!, ...analysis});
-            this.dirtyShards.add(shardOf(file));
-            this.onReanalysed?.(file);
+            this.reanalysed(file, analysis);
         } catch (error) {
             this.cancelDeferred(file);
             this.onError?.(`${file} was not analysed again: ${(error as Error).message}`);
@@ -324,19 +320,29 @@ export class Indexer {
     analyseDeferredNow(file?: string): void {
         for (const pending of file === undefined ? [...this.deferred.keys()] : this.deferred.has(file) ? [file] : []) {
             this.cancelDeferred(pending);
-            const synced = this.editing.get(pending);
-            const entry = this.index.get(pending);
-            const language = synced && languageOfText(pending, synced.text);
-            const grammar = language && isParsedLanguage(language) ? this.grammars.peek(language) : undefined;
-            if (!synced || !entry || !grammar || entry.hash !== synced.hash) continue;
+            const input = this.deferredInput(pending);
+            if (!input) continue;
             try {
-                this.index.set({...entry, ...analyzeTree(grammar, this.liveTrees.current(pending, grammar, synced.text), synced.text, pending)});
-                this.dirtyShards.add(shardOf(pending));
-                this.onReanalysed?.(pending);
+                const tree = this.liveTrees.current(pending, input.grammar, input.synced.text);
+                this.reanalysed(pending, analyzeTree(input.grammar, tree, input.synced.text, pending));
             } catch (error) {
                 this.onError?.(`${pending} was not analysed again: ${(error as Error).message}`);
             }
         }
+    }
+
+    /** The text a deferred analysis reads and its grammar, while the index entry still describes that text. */
+    private deferredInput(file: string): {synced: {text: string, hash: string}, grammar: LoadedGrammar} | undefined {
+        const synced = this.editing.get(file);
+        const language = synced && languageOfText(file, synced.text);
+        const grammar = language && isParsedLanguage(language) ? this.grammars.peek(language) : undefined;
+        return synced && grammar && this.index.get(file)?.hash === synced.hash ? {synced, grammar} : undefined;
+    }
+
+    private reanalysed(file: string, analysis: Analysis): void {
+        this.index.set({...this.index.get(file)!, ...analysis});
+        this.dirtyShards.add(shardOf(file));
+        this.onReanalysed?.(file);
     }
 
     /** Re-reads .gitignore and exclude settings; the caller re-indexes the folders afterwards. */
