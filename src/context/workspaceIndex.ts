@@ -89,13 +89,9 @@ export class WorkspaceIndex {
     relocate(file: IndexedFile): void {
         const old = this.files.get(file.path);
         const defs = file.symbols.definitions;
-        if (!old || old.chunkTerms !== file.chunkTerms || old.symbols.definitions.length !== defs.length
-            || old.symbols.imports.length !== file.symbols.imports.length) {
-            this.set(file);
-            return;
-        }
         const refs = this.refsOfFile.get(file.path);
-        if (!refs || defs.some((def, i) => def.name !== old.symbols.definitions[i].name)) {
+        if (!old || !refs || old.chunkTerms !== file.chunkTerms || old.symbols.imports.length !== file.symbols.imports.length
+            || old.symbols.definitions.length !== defs.length || defs.some((def, i) => def.name !== old.symbols.definitions[i].name)) {
             this.set(file);
             return;
         }

@@ -20,6 +20,8 @@ function start(port: NonNullable<typeof parentPort>, data: WorkerStartData): voi
     let shapes: TreeShapes | undefined;
     let refactors: RefactorSyntax | undefined;
     const refactorSyntax = (engine: ContextEngine) => refactors ??= new RefactorSyntax(engine.indexer.grammarSet, engine.indexer.trees);
+    // The documents' trees are kept by the index's own form of their paths.
+    const indexPath = (file: string): string => toPosix(path.resolve(file));
     let saveTimer: NodeJS.Timeout | undefined;
     const saveSoon = (engine: ContextEngine): void => {
         clearTimeout(saveTimer);
@@ -43,9 +45,9 @@ function start(port: NonNullable<typeof parentPort>, data: WorkerStartData): voi
         contextForQuestion: (engine, request) => engine.contextForQuestion(request),
         searchMentions: (engine, kind, query, limit) => engine.searchMentions(kind, query, limit),
         shapeAt: (engine, request) => (shapes ??= new TreeShapes(engine.indexer.grammarSet, engine.indexer.trees))
-            .shapeAt(toPosix(path.resolve(request.path)), request.languageId, request.text, request.offset),
-        refactorTarget: (engine, request) => refactorSyntax(engine).target({...request, path: toPosix(path.resolve(request.path))}),
-        refactorNames: (engine, request) => refactorSyntax(engine).names({...request, path: toPosix(path.resolve(request.path))}),
+            .shapeAt(indexPath(request.path), request.languageId, request.text, request.offset),
+        refactorTarget: (engine, request) => refactorSyntax(engine).target({...request, path: indexPath(request.path)}),
+        refactorNames: (engine, request) => refactorSyntax(engine).names({...request, path: indexPath(request.path)}),
         codeChange: (engine, request) => refactorSyntax(engine).codeChange(request),
         save: (engine) => engine.save()
     };
