@@ -17,6 +17,8 @@ export function serveHarnessRequests(dir, page, actions, log) {
                 if (handled.has(name)) continue;
                 handled.add(name);
                 const id = name.slice(0, -".request.json".length);
+                // Answered already, by the serving of an earlier stage of the same run.
+                if (fs.existsSync(path.join(dir, `${id}.done.json`))) continue;
                 let answer;
                 try {
                     const {action, args} = JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));

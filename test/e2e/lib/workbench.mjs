@@ -29,20 +29,25 @@ const chromiumArgs = [
 ];
 
 /**
- * Loads the workbench and resolves with the exit code the extension host reports through
- * `window.codeAutomationExit`. Workbench log lines (`window.codeAutomationLog`) go to logs/workbench.log.
- * With `controlDir`, the cases can ask for workbench actions (harnessRequests.mjs) through that folder.
+ * Loads the workbench once per stage and resolves with the exit code each stage's extension host reports through
+ * `window.codeAutomationExit`. Each stage after the first navigates the same page anew with its own
+ * `extensionEnvironment`, as "Developer: Reload Window" does: a new workbench and a new extension host, over the
+ * same browser profile and code-server, so what the first stage stored is there to be found.
+ * Workbench log lines (`window.codeAutomationLog`) go to logs/workbench.log. With `controlDir`, the cases can ask
+ * for workbench actions (harnessRequests.mjs) through that folder.
  */
-export async function runExtensionTests(sandbox, server, {folder, extensionDevelopmentPath, extensionTestsPath, extensionEnv, timeoutMs, controlDir}) {
+export async function runExtensionTests(sandbox, server, {folder, extensionDevelopmentPath, extensionTestsPath, stages, timeoutMs, controlDir}) {
     const remote = (fsPath) => `vscode-remote://${server.authority}${fsPath}`;
-    const payload = [
-        ["extensionDevelopmentPath", remote(extensionDevelopmentPath)],
-        ["extensionTestsPath", remote(extensionTestsPath)],
-        ["extensionEnvironment", JSON.stringify(extensionEnv)],
-        ["skipWelcome", "true"],
-        ["skipReleaseNotes", "true"]
-    ];
-    const url = `${server.origin}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    const urlOf = (extensionEnv) => {
+        const payload = [
+            ["extensionDevelopmentPath", remote(extensionDevelopmentPath)],
+            ["extensionTestsPath", remote(extensionTestsPath)],
+            ["extensionEnvironment", JSON.stringify(extensionEnv)],
+            ["skipWelcome", "true"],
+            ["skipReleaseNotes", "true"]
+        ];
+        return `${server.origin}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    };
     const workbenchLog = path.join(sandbox.logsDir, "workbench.log");
     const log = (line) => fs.appendFileSync(workbenchLog, line + "\n");
 
@@ -55,8 +60,7 @@ export async function runExtensionTests(sandbox, server, {folder, extensionDevel
     });
     openContexts.add(context);
     try {
-        let finish;
-        const exited = new Promise((resolve) => { finish = resolve; });
+        let finish = () => {};
         await context.exposeFunction("codeAutomationLog", (level, args) => log(`[${level}] ${formatArgs(args)}`));
         await context.exposeFunction("codeAutomationExit", (code, logs) => {
             saveWorkbenchLogs(sandbox, logs);
@@ -65,19 +69,24 @@ export async function runExtensionTests(sandbox, server, {folder, extensionDevel
         const page = context.pages()[0] ?? await context.newPage();
         page.on("console", (message) => log(`[console.${message.type()}] ${message.text()}`));
         page.on("pageerror", (error) => log(`[pageerror] ${error.stack ?? error.message}`));
-        await page.goto(url, {waitUntil: "domcontentloaded", timeout: 60000});
-        const stopServing = controlDir ? serveHarnessRequests(controlDir, page, workbenchActions, log) : () => {};
-
-        let timer;
-        const timedOut = new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`the extension tests did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
-        });
-        try {
-            return await Promise.race([exited, timedOut]);
-        } finally {
-            clearTimeout(timer);
-            stopServing();
+        const codes = [];
+        for (const [index, extensionEnv] of stages.entries()) {
+            const exited = new Promise((resolve) => { finish = resolve; });
+            if (index > 0) log(`[harness] reloading the window for stage ${index + 1}`);
+            await page.goto(urlOf(extensionEnv), {waitUntil: "domcontentloaded", timeout: 60000});
+            const stopServing = controlDir ? serveHarnessRequests(controlDir, page, workbenchActions, log) : () => {};
+            let timer;
+            const timedOut = new Promise((_, reject) => {
+                timer = setTimeout(() => reject(new Error(`the extension tests did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
+            });
+            try {
+                codes.push(await Promise.race([exited, timedOut]));
+            } finally {
+                clearTimeout(timer);
+                stopServing();
+            }
         }
+        return codes;
     } finally {
         openContexts.delete(context);
         await context.close().catch(() => undefined);

@@ -1,7 +1,8 @@
 // The sidebar chat in the real workbench, driven through Chromium's keyboard and mouse: a question typed into the
 // view, answered by the real runtime on the generated gemma4 model and rendered as it streams, with its sources
 // (clicking one opens the file at its range); Escape stops an answer; an @file mention from the index's picker;
-// code blocks highlighted, with Apply shown as a diff; the history found again after the view reloads.
+// code blocks highlighted, with Apply shown as a diff; the history found again after the view reloads (and, in
+// afterReload.test.ts, after the whole window reloads).
 //
 // The generated model answers every chat prompt with the same 48 tokens of recited corpus text
 // (scripts/testModels/README.md, CHAT_ANSWER_TOKENS): nonsense, but streamed token by token from the runtime.
@@ -11,25 +12,9 @@ import * as vscode from "vscode";
 import type {HearthApi} from "../../../src/extension";
 import type {ChatTurn} from "../../../src/chat/conversation";
 import {ChatHistory} from "../../../src/chat/history";
-import {activateHearth, askHarness, modelLoaded, setHearth, waitUntil} from "./helpers";
+import {activateHearth, askHarness, handOff, inView, modelLoaded, setHearth, sidebarShot as shot, sleep, waitForView, waitUntil} from "./helpers";
 
 const target = path.join(process.env.HEARTH_E2E_MODELS_DIR ?? "", "gemma4-target.gguf");
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const inView = <T = string[]>(selector: string, html = false) => askHarness<T>("webviewQuery", {selector, html});
-const shot = (name: string) => askHarness<string>("screenshot", {name, selector: ".part.sidebar"});
-
-/** Polls the view's DOM until `accept` takes what `selector` shows; fails with what it showed last. */
-async function waitForView(what: string, selector: string, accept: (texts: string[]) => boolean, timeoutMs = 120_000): Promise<string[]> {
-    const deadline = Date.now() + timeoutMs;
-    let last: string[] = [];
-    while (Date.now() < deadline) {
-        last = await inView(selector);
-        if (accept(last)) return last;
-        await sleep(150);
-    }
-    throw new Error(`Timed out waiting for ${what}: ${selector} shows ${JSON.stringify(last).slice(0, 500)}`);
-}
 
 /** Types a question into the view's box with the keyboard and sends it with Enter. */
 async function askWithKeyboard(text: string): Promise<void> {
@@ -227,6 +212,8 @@ describe("chat view", function () {
         await waitForView("the reopened conversation", ".turn .question-text", (t) => t.some((q) => q.includes("centroid")));
         const answers = await inView(".turn .answer");
         assert.ok(answers[0].trim().length > 0, "the stored answer is shown");
+        // After the window reloads, afterReload.test.ts finds the same list and this answer.
+        handOff("chatHistory", {titles: stored, reopened: asked.title, answer: answers[0].trim()});
     });
 
     it("with no model, the view says so with the button that fixes it, and a question explains why it is not answered", async () => {

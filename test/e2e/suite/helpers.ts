@@ -98,3 +98,38 @@ export function reported(body: () => Promise<void>): () => Promise<void> {
         }
     };
 }
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The text (with `html`, the markup) of every element matching `selector` in the chat webview. */
+export const inView = <T = string[]>(selector: string, html = false) => askHarness<T>("webviewQuery", {selector, html});
+
+/** A screenshot of the side bar (the chat view in it) saved as an artefact named `name`. */
+export const sidebarShot = (name: string) => askHarness<string>("screenshot", {name, selector: ".part.sidebar"});
+
+/** Polls the chat view's DOM until `accept` takes what `selector` shows; fails with what it showed last. */
+export async function waitForView(what: string, selector: string, accept: (texts: string[]) => boolean, timeoutMs = 120_000): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
+    let last: string[] = [];
+    while (Date.now() < deadline) {
+        last = await inView(selector);
+        if (accept(last)) return last;
+        await sleep(150);
+    }
+    throw new Error(`Timed out waiting for ${what}: ${selector} shows ${JSON.stringify(last).slice(0, 500)}`);
+}
+
+/** Leaves `value` under `key` for the cases that run after the window reloads (afterReload*.test.ts). */
+export function handOff(key: string, value: unknown): void {
+    const file = process.env.HEARTH_E2E_HANDOFF;
+    if (!file) return;
+    const all = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown> : {};
+    fs.writeFileSync(file, JSON.stringify({...all, [key]: value}));
+}
+
+/** What a case before the reload left under `key` (undefined: that case did not run, or did not get that far). */
+export function handedOver<T>(key: string): T | undefined {
+    const file = process.env.HEARTH_E2E_HANDOFF;
+    if (!file || !fs.existsSync(file)) return undefined;
+    return (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, T>)[key];
+}

@@ -8,7 +8,10 @@
 // installed hearth.vsix. Run one case: HEARTH_E2E_GREP="chat view" npm run test:e2e -- --no-package
 //
 // Cases in restrictedMode*.test.ts run in a pass of their own (HEARTH_E2E_CASES=restricted): workspace
-// trust on, the hostile fixture workspace open and untrusted; every other file runs in the main pass.
+// trust on, the hostile fixture workspace open and untrusted. Cases in afterReload*.test.ts run after the main
+// ones, once the harness has reloaded the window (HEARTH_E2E_CASES=afterReload): what the main cases stored is
+// what they find, and what the main cases expect them to find is in the file HEARTH_E2E_HANDOFF names (see
+// helpers.ts, handOff). Every other file runs in the main pass.
 import fs from "node:fs";
 import path from "node:path";
 import util from "node:util";
@@ -35,9 +38,8 @@ export async function run(): Promise<void> {
         slow: 5000,
         grep: process.env.HEARTH_E2E_GREP || undefined
     });
-    const restricted = process.env.HEARTH_E2E_CASES === "restricted";
     const testFiles = fs.readdirSync(__dirname)
-        .filter((name) => name.endsWith(".test.js") && name.startsWith("restrictedMode") === restricted)
+        .filter((name) => name.endsWith(".test.js") && casesOf(name) === (process.env.HEARTH_E2E_CASES ?? "main"))
         .sort();
     if (testFiles.length === 0) throw new Error(`No *.test.js files next to ${__filename}; was the suite bundled?`);
     for (const name of testFiles) mocha.addFile(path.join(__dirname, name));
@@ -54,6 +56,13 @@ export async function run(): Promise<void> {
     });
     if (resultFile) fs.writeFileSync(resultFile, JSON.stringify(counts));
     if (counts.failures > 0) throw new Error(`${counts.failures} end-to-end test(s) failed`);
+}
+
+/** The stage a case file belongs to, by its name's prefix: "restricted", "afterReload" or "main". */
+function casesOf(name: string): string {
+    if (name.startsWith("restrictedMode")) return "restricted";
+    if (name.startsWith("afterReload")) return "afterReload";
+    return "main";
 }
 
 /** Sends every line the reporter prints to `file` as well as to the extension host's console. */
