@@ -26,7 +26,8 @@ export class TreeShapes {
         const language = grammarFor(languageId);
         if (language === undefined) return completionShape(text, offset, () => null);
         const grammar = this.grammars.peek(language) ?? await this.grammars.load(language);
-        const tree = this.trees.current(path, grammar, text);
-        return completionShape(text, offset, (index) => tree.rootNode.descendantForIndex(index));
+        // Without a tree in time (error recovery on a broken line of a large file), the shape is read from the text.
+        const tree = this.trees.withinBudget(path, grammar, text);
+        return completionShape(text, offset, (index) => tree?.rootNode.descendantForIndex(index) ?? null);
     }
 }

@@ -232,8 +232,9 @@ export class Indexer {
             ? textEdit(before.text, text) : undefined;
         if (edit && isKeystroke(edit)) {
             const grammar = this.grammars.peek(language as ParsedLanguage) ?? await this.grammars.load(language as ParsedLanguage);
-            // The tree follows every key: the completion's shape and the deferred analysis read it.
-            this.liveTrees.current(file, grammar, text, {from: before!.text, edit});
+            // The tree follows every key: the completion's shape and the deferred analysis read it. A key whose parse
+            // runs out of time leaves the tree edited but not parsed, for the next key or the deferred analysis.
+            this.liveTrees.withinBudget(file, grammar, text, {from: before!.text, edit});
             this.index.relocate(movedEntry(existing!, edit, {hash, size: text.length}));
             this.deferAnalysis(file);
         } else {

@@ -5,8 +5,13 @@ import {GrammarSet, type LoadedGrammar} from "./parser";
 
 interface LiveTree {
     text: string;
+    /** The tree of `text`, or, when `parsed` is false, an older tree edited to match it (a parse ran out of time). */
     tree: Tree;
+    parsed: boolean;
 }
+
+/** How long a keystroke's incremental parse may take before the keystroke goes on without a tree. */
+export const keystrokeParseBudgetMs = 8;
 
 /**
  * Shared by whatever parses the documents being typed in (the index and the completion's tree shapes), so a
@@ -24,25 +29,45 @@ export class LiveTrees {
      * `edit`: the edit from `from` to `text`, when the caller has it already.
      */
     current(path: string, grammar: LoadedGrammar, text: string, edit?: {from: string, edit: Edit}): Tree {
+        return this.parsed(path, grammar, text, edit)!;
+    }
+
+    /**
+     * As `current`, for a keystroke: undefined when the parse takes longer than `keystrokeParseBudgetMs`. The edited
+     * tree is kept, so the next call (a later key, or the analysis once the keys pause) parses on from it; a second
+     * call within the budget for the same text gives up at once rather than spend the budget twice.
+     */
+    withinBudget(path: string, grammar: LoadedGrammar, text: string, edit?: {from: string, edit: Edit}): Tree | undefined {
+        return this.parsed(path, grammar, text, edit, keystrokeParseBudgetMs);
+    }
+
+    private parsed(path: string, grammar: LoadedGrammar, text: string, edit: {from: string, edit: Edit} | undefined, budgetMs?: number): Tree | undefined {
         const key = keyOf(path, grammar.language);
         const live = this.trees.get(key);
-        if (live && live.text === text) {
+        if (live && live.text === text && (live.parsed || budgetMs !== undefined)) {
             this.touch(key, live);
-            return live.tree;
+            return live.parsed ? live.tree : undefined;
         }
-        let tree: Tree;
+        let tree: Tree | undefined;
         if (live) {
             this.trees.delete(key);
-            live.tree.edit(edit && edit.from === live.text ? edit.edit : textEdit(live.text, text));
+            if (live.text !== text) live.tree.edit(edit && edit.from === live.text ? edit.edit : textEdit(live.text, text));
             try {
-                tree = GrammarSet.parse(grammar, text, live.tree);
-            } finally {
+                tree = budgetMs === undefined ? GrammarSet.parse(grammar, text, live.tree) : GrammarSet.parseWithin(grammar, text, live.tree, budgetMs);
+            } catch (error) {
                 live.tree.delete();
+                throw error;
             }
+            if (!tree) {
+                this.touch(key, {text, tree: live.tree, parsed: false});
+                return undefined;
+            }
+            live.tree.delete();
         } else {
-            tree = GrammarSet.parse(grammar, text);
+            tree = budgetMs === undefined ? GrammarSet.parse(grammar, text) : GrammarSet.parseWithin(grammar, text, undefined, budgetMs);
+            if (!tree) return undefined;
         }
-        this.touch(key, {text, tree});
+        this.touch(key, {text, tree, parsed: true});
         return tree;
     }
 

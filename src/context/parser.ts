@@ -88,6 +88,18 @@ export class GrammarSet {
         if (!tree) throw new Error(`Hearth context: tree-sitter returned no tree for a ${grammar.language} file`);
         return tree;
     }
+
+    /**
+     * As `parse`, but gives up after `budgetMs` and returns undefined: tree-sitter's error recovery can take tens of
+     * milliseconds on one broken line of a large file, and a keystroke cannot wait for it.
+     */
+    static parseWithin(grammar: LoadedGrammar, text: string, oldTree: Tree | undefined, budgetMs: number): Tree | undefined {
+        const deadline = performance.now() + budgetMs;
+        const tree = grammar.parser.parse(text, oldTree, {progressCallback: () => performance.now() > deadline}) as Tree | null;
+        // A cancelled parse would otherwise resume, on the next call, where it stopped: with another text.
+        if (!tree) grammar.parser.reset();
+        return tree ?? undefined;
+    }
 }
 
 /** This thread's grammar sets, by the files they load. */

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import {after, before, describe, it} from "mocha";
 import {analyze} from "../../../src/context/analyzeFile";
 import type {ContextEngine} from "../../../src/context/engine";
-import {textEdit} from "../../../src/context/liveTrees";
+import {LiveTrees, textEdit} from "../../../src/context/liveTrees";
 import {GrammarSet} from "../../../src/context/parser";
 import {copyFixture, indexedEngine, type Workspace} from "./fixture";
 
@@ -76,6 +76,28 @@ describe("context: incremental parsing of edited documents", function () {
             assert.ok(names.includes("perimeterOf") && names.includes("surfaceArea") && !names.includes("internalHelper"), names.join(", "));
         });
     }
+
+    it("a keystroke's parse that runs out of time gives no tree, and the next parse from the edited tree is exact", async () => {
+        const grammar = await grammars.load("typescript");
+        const fresh = (text: string) => { const t = GrammarSet.parse(grammar, text); const s = t.rootNode.toString(); t.delete(); return s; };
+        // About 250 KB: a full parse takes well over a hundred milliseconds, far beyond a keystroke's budget.
+        const big = Array.from({length: 4_000}, (_, i) => `export function f${i}(a: number): number { return a + ${i}; }`).join("\n");
+        const trees = new LiveTrees(4);
+        assert.equal(trees.withinBudget("/big.ts", grammar, big), undefined, "no tree within the budget");
+        assert.equal(trees.withinBudget("/big.ts", grammar, big), undefined, "the same text gives up at once");
+        // The cancelled parse left the parser reset: another document parses exactly.
+        const small = "const x = [1, 2, 3].map((n) => n * 2);\n";
+        assert.equal(trees.current("/small.ts", grammar, small).rootNode.toString(), fresh(small));
+        assert.equal(trees.current("/big.ts", grammar, big).rootNode.toString(), fresh(big));
+        // An edit from the first line to the last: re-parsing it does not fit either.
+        const changed = big.replace(/a \+/g, "a -");
+        assert.equal(trees.withinBudget("/big.ts", grammar, changed, {from: big, edit: textEdit(big, changed)}), undefined);
+        // The next key edits the kept tree again; the parse without a budget (the analysis) is the full parse's.
+        const next = `${changed}\nlet y = 1;`;
+        assert.equal(trees.withinBudget("/big.ts", grammar, next), undefined);
+        assert.equal(trees.current("/big.ts", grammar, next).rootNode.toString(), fresh(next));
+        assert.ok(trees.withinBudget("/big.ts", grammar, next), "a parsed text's tree is returned within any budget");
+    });
 
     it("Python and C documents too", async () => {
         for (const [rel, language, edit] of [
