@@ -1,6 +1,7 @@
 // Syntax trees of the few documents being edited, kept so that each keystroke's sync re-parses only the
 // changed region (tree-sitter incremental parsing) instead of the whole file.
 import type {Edit, Tree} from "web-tree-sitter";
+import {blankDeclarationMacros} from "./declarationMacros";
 import {GrammarSet, type LoadedGrammar} from "./parser";
 
 interface LiveTree {
@@ -51,7 +52,7 @@ export class LiveTrees {
         let tree: Tree | undefined;
         if (live) {
             this.trees.delete(key);
-            if (live.text !== text) live.tree.edit(edit && edit.from === live.text ? edit.edit : textEdit(live.text, text));
+            if (live.text !== text) live.tree.edit(editBetween(grammar.language, live.text, text, edit));
             try {
                 tree = budgetMs === undefined ? GrammarSet.parse(grammar, text, live.tree) : GrammarSet.parseWithin(grammar, text, live.tree, budgetMs);
             } catch (error) {
@@ -94,6 +95,13 @@ export class LiveTrees {
             this.trees.delete(old);
         }
     }
+}
+
+/** The edit from `before` to `text` as the parser sees them: with a C header's export macros blanked, on those texts. */
+function editBetween(language: string, before: string, text: string, known: {from: string, edit: Edit} | undefined): Edit {
+    const parsedBefore = blankDeclarationMacros(language, before), parsedText = blankDeclarationMacros(language, text);
+    if (parsedBefore !== before || parsedText !== text) return textEdit(parsedBefore, parsedText);
+    return known && known.from === before ? known.edit : textEdit(before, text);
 }
 
 function keyOf(path: string, language: string): string {

@@ -4,6 +4,7 @@
 // Trees are deleted as soon as symbols are read out.
 import fs from "node:fs";
 import {Parser, Query, type Language, type Tree} from "web-tree-sitter";
+import {blankDeclarationMacros} from "./declarationMacros";
 import {loadLanguage} from "./grammarModule";
 import {type ParsedLanguage} from "./languages";
 import {queries} from "./queries";
@@ -84,7 +85,7 @@ export class GrammarSet {
      * The caller must `delete()` the tree.
      */
     static parse(grammar: LoadedGrammar, text: string, oldTree?: Tree): Tree {
-        const tree = grammar.parser.parse(text, oldTree);
+        const tree = grammar.parser.parse(blankDeclarationMacros(grammar.language, text), oldTree);
         if (!tree) throw new Error(`Hearth context: tree-sitter returned no tree for a ${grammar.language} file`);
         return tree;
     }
@@ -95,7 +96,7 @@ export class GrammarSet {
      */
     static parseWithin(grammar: LoadedGrammar, text: string, oldTree: Tree | undefined, budgetMs: number): Tree | undefined {
         const deadline = performance.now() + budgetMs;
-        const tree = grammar.parser.parse(text, oldTree, {progressCallback: () => performance.now() > deadline}) as Tree | null;
+        const tree = grammar.parser.parse(blankDeclarationMacros(grammar.language, text), oldTree, {progressCallback: () => performance.now() > deadline}) as Tree | null;
         // A cancelled parse would otherwise resume, on the next call, where it stopped: with another text.
         if (!tree) grammar.parser.reset();
         return tree ?? undefined;

@@ -6,7 +6,7 @@ import path from "node:path";
 import type {IndexedFile} from "./types";
 
 /** Bump when the shape of IndexedFile or the extraction changes: an old index is then ignored. */
-export const indexFormatVersion = 7;
+export const indexFormatVersion = 8;
 export const shardCount = 64;
 const manifestName = "context-index.json";
 
