@@ -108,7 +108,7 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
             });
             if (signal.aborted) throw new Error("cancelled");
             const ms = performance.now() - started;
-            if (ms > 50) console.log(`  slow context: ${ms.toFixed(0)} ms at ${path.relative(repo, doc.path)}:${line + 1} (${text.length} chars): worker ${spent.ask.toFixed(0)} ms, packing ${spent.pack.toFixed(0)} ms`);
+            if (ms > Number(process.env.SLOW_MS ?? 50)) console.log(`  slow context: ${ms.toFixed(0)} ms at ${path.relative(repo, doc.path)}:${line + 1} (${text.length} chars): worker ${spent.ask.toFixed(0)} ms, packing ${spent.pack.toFixed(0)} ms`);
             return renderContext(packed, commentSyntax(doc.languageId));
     };
     const shapeOf = async (doc: CompletionDocument) => {
@@ -154,7 +154,9 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
                     const spentSoFar = running.get(key);
                     if (!spentSoFar) return; // its second post-processing (shown early, then finished)
                     running.delete(key);
-                    overheads.push(spentSoFar.context + spentSoFar.prompt + ms);
+                    const overhead = spentSoFar.context + spentSoFar.prompt + ms;
+                    if (overhead > 10) console.log(`  slow request: ${overhead.toFixed(1)} ms (context ${spentSoFar.context.toFixed(1)}, prompt ${spentSoFar.prompt.toFixed(1)}, post-processing ${ms.toFixed(1)})`);
+                    overheads.push(overhead);
                     phases.context.push(spentSoFar.context);
                     phases.prompt.push(spentSoFar.prompt);
                     phases.postprocess.push(ms);

@@ -263,7 +263,9 @@ export class Indexer {
         const language = languageOfText(file, text);
         if (!language || !isParsedLanguage(language)) return;
         const grammar = this.grammars.peek(language) ?? await this.grammars.load(language);
-        this.liveTrees.current(file, grammar, text);
+        // A completion's request: within a keystroke's budget, as for an edit.
+        if (this.liveTrees.has(file)) this.liveTrees.withinBudget(file, grammar, text);
+        else this.liveTrees.current(file, grammar, text);
         this.rememberEditing(file, text, hash);
     }
 
