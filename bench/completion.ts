@@ -11,6 +11,8 @@
 //   functions) removed from their file and typed back character by character, ~60 ms a key and a pause at line
 //   ends; each keystroke cancels VS Code's previous request, as the editor does.
 // - predictive_recall_8k: bench/predictiveRecall.ts, on the same repository.
+// Prints each shown request over 10 ms of overhead with its phases, and each context over SLOW_MS ms (default 50)
+// with the worker's and the packing's share.
 import {execFileSync} from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
