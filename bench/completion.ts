@@ -31,7 +31,7 @@ import {packWithTokenizer, renderContext} from "../src/context/pack";
 import {modelTokenCounter} from "../src/context/tokenCount";
 import {IndexWorkerClient} from "../src/context/worker/client";
 import {RuntimeClient} from "../src/runtime/client";
-import type {GenerationResult, ModelInfo} from "../src/runtime/protocol";
+import type {GenerationResult, GenerationStats, ModelInfo} from "../src/runtime/protocol";
 import {ensureTestModels, testModelPath} from "../test/support/testModels";
 import {mulberry32, shuffle, percentile, median, round} from "./stats";
 
@@ -81,6 +81,9 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
     });
 
     const results: GenerationResult[] = [];
+    // Requests cancelled after the runtime started them (most of a replay's): their prompt's reuse counts as well.
+    const cancelledStats: GenerationStats[] = [];
+    client.onRequestCancelled(({method, stats}) => { if (method === "complete") cancelledStats.push(stats); });
     // Per request (they overlap): its phases so far; a request's overhead is taken at its first post-processing.
     const running = new Map<string, {context: number, prompt: number}>();
     const overheads: number[] = [];
@@ -191,7 +194,7 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
     const hunks = pickHunks(engine, repo, hunkCount, random);
     console.log(`replaying ${hunks.length} hunks (${hunks.reduce((n, h) => n + h.typed.length, 0)} keystrokes)`);
     const replay = {keystrokes: 0, ghost: [] as number[]};
-    const requestsBefore = results.length;
+    const requestsBefore = results.length, cancelledBefore = cancelledStats.length;
     let requests = 0, cancelled = 0;
     for (const hunk of hunks) {
         const completer = newCompleter();
@@ -218,7 +221,8 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
         cancelled += completer.counters.cancelled;
         completer.dispose();
     }
-    const reuse = results.slice(requestsBefore).filter((r) => r.stats.promptTokens > 0).map((r) => r.stats.reusedPromptTokens / r.stats.promptTokens);
+    const replayed = [...results.slice(requestsBefore).map((r) => r.stats), ...cancelledStats.slice(cancelledBefore)];
+    const reuse = replayed.filter((s) => s.promptTokens > 0).map((s) => s.reusedPromptTokens / s.promptTokens);
 
     let predictive: Record<string, unknown> = {};
     {
@@ -249,7 +253,7 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
         replay_ghost_ms_p50: replay.ghost.length > 0 ? round(percentile(replay.ghost, 0.5), 1) : null,
         replay_ghost_ms_p95: replay.ghost.length > 0 ? round(percentile(replay.ghost, 0.95), 1) : null,
         replay_shown: replay.ghost.length,
-        // Only requests that ran to their end report their stats; none means not measured, not 0.
+        // Every request the runtime started, finished or cancelled; none means not measured, not 0.
         replay_kv_reuse_p50: reuse.length > 0 ? round(percentile(reuse, 0.5), 3) : null,
         replay_kv_reuse_samples: reuse.length,
         ...predictive,

@@ -1,7 +1,8 @@
 // A two-turn chat on the generated gemma4 model through the real runtime process, with the prompt the chat view
 // sends (src/chat/prompt.ts): the follow-up's prompt starts with the first turn's prompt and answer, so the runtime
 // reuses their KV cache and reads only the new tokens. Both local engines; each finished request also reaches the
-// client's finished-request event (what the token tax counts) with its feature and stats.
+// client's finished-request event (what the token tax counts) with its feature and stats, and a cancelled one its
+// cancelled-request event instead.
 import assert from "node:assert/strict";
 import path from "node:path";
 import {addTurn, newConversation} from "../../src/chat/conversation";
@@ -75,14 +76,26 @@ for (const engine of ["embedded", "llamaServer"] as const satisfies readonly Eng
             assert.deepEqual(finished[1].stats, second.stats);
         });
 
-        it("reports no finished request for a cancelled one", async () => {
+        it("reports no finished request for a cancelled one, and reports it as cancelled with what it had done", async () => {
             const before = finished.length;
+            const cancelled: FinishedRequest[] = [];
+            const stop = client.onRequestCancelled((request) => cancelled.push(request));
             const controller = new AbortController();
             const answer = client.chat({messages: [{role: "user", content: "Explain everything."}], maxTokens: 2000, reasoning: false}, {
-                signal: controller.signal, onText: () => controller.abort()
+                signal: controller.signal, onText: () => controller.abort(), feature: "refactor"
             });
             await assert.rejects(answer, (error: Error & {code?: string}) => error.code === "cancelled");
             assert.equal(finished.length, before);
+            // The caller moved on at once; the process's late answer comes within a decode step or two. llama-server
+            // gives its timings only at the end of a stream, so a cancelled one there reports nothing more.
+            const deadline = Date.now() + (engine === "embedded" ? 10_000 : 1_500);
+            while (cancelled.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+            stop();
+            assert.equal(finished.length, before, "still not counted as finished");
+            if (engine === "llamaServer") { assert.deepEqual(cancelled, []); return; }
+            assert.deepEqual(cancelled.map((request) => [request.method, request.feature]), [["chat", "refactor"]]);
+            const {stats} = cancelled[0];
+            assert.ok(stats.promptTokens > 5 && stats.generatedTokens >= 1 && stats.generatedTokens < 2000, JSON.stringify(stats));
         });
     });
 }
