@@ -1,7 +1,7 @@
 // Hearth's model in VS Code's own language-model API: once the generated model is loaded, vscode.lm lists it under
 // the "hearth" vendor, counts tokens with its tokenizer, and a request streams text from the real runtime (and is
-// counted by the token tax); a cancelled request stops. The @hearth chat participant is registered (code-server
-// has no default chat agent, so its Chat view stays empty and the participant cannot be asked through it here).
+// counted by the token tax); a cancelled request stops. The @hearth chat participant is registered, and its handler,
+// called as the Chat view calls it (code-server shows no Chat view to type into), answers with workspace context.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
@@ -90,6 +90,47 @@ describe("language model provider", function () {
                 new vscode.CancellationTokenSource().token);
             for await (const _ of short.text) { /* drain */ }
             assert.deepEqual(finished.map((request) => [request.feature, request.stats.generatedTokens <= 4]), [["languageModel", true]]);
+        } finally {
+            stop();
+        }
+    });
+
+    it("the @hearth participant's handler answers from the real runtime with the workspace's context, and stops when cancelled", async () => {
+        // Called as VS Code's Chat view calls it (code-server shows no Chat view to type @hearth into).
+        const participant = api.chatParticipant;
+        assert.ok(participant, "the participant is registered");
+        await api.context.ready;
+        const folder = vscode.workspace.workspaceFolders![0].uri;
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder, "src/geometry.ts")));
+        const ask = async (prompt: string, onMarkdown: (sofar: string[]) => void, token: vscode.CancellationToken) => {
+            const seen = {markdown: [] as string[], progress: [] as string[], references: [] as vscode.Location[]};
+            const stream = {
+                markdown(value: string | vscode.MarkdownString) { seen.markdown.push(typeof value === "string" ? value : value.value); onMarkdown(seen.markdown); return stream; },
+                progress(value: string) { seen.progress.push(value); return stream; },
+                reference(value: vscode.Uri | vscode.Location) { if (value instanceof vscode.Location) seen.references.push(value); return stream; },
+                button() { throw new Error("no button expected with a model loaded in a trusted workspace"); }
+            } as unknown as vscode.ChatResponseStream;
+            const request = {prompt, command: undefined, references: [], toolReferences: []} as unknown as vscode.ChatRequest;
+            const result = await participant.requestHandler(request, {history: []}, stream, token);
+            return {seen, result: result as vscode.ChatResult | undefined};
+        };
+        const finished: FinishedRequest[] = [];
+        const stop = api.runtime.client.onRequestFinished((request) => finished.push(request));
+        try {
+            const {seen, result} = await ask("What does centroid in geometry.ts return?", () => {}, new vscode.CancellationTokenSource().token);
+            assert.deepEqual(seen.progress, ["Finding workspace context…"]);
+            assert.ok(seen.markdown.length > 1 && seen.markdown.join("").trim().length > 0, `streamed: ${JSON.stringify(seen.markdown)}`);
+            assert.ok(seen.references.some((r) => r.uri.path.endsWith("/src/geometry.ts")), JSON.stringify(seen.references.map((r) => r.uri.path)));
+            const metadata = result?.metadata as {hearthContext?: string} | undefined;
+            assert.ok(metadata?.hearthContext?.includes("centroid"), "the turn keeps the context it was given, for the follow-ups");
+            assert.equal(result?.errorDetails, undefined);
+            assert.deepEqual(finished.map((r) => [r.method, r.feature]), [["chat", "chat"]]);
+
+            const source = new vscode.CancellationTokenSource();
+            const cancelled = await ask("Explain everything in this workspace at length.", (sofar) => { if (sofar.length === 2) source.cancel(); }, source.token);
+            assert.equal(cancelled.seen.markdown.length, 2, "nothing streams after the cancel");
+            assert.equal(cancelled.result?.errorDetails, undefined, "a cancel is not an error");
+            assert.equal(finished.length, 1, "the cancelled answer did not run to its end");
         } finally {
             stop();
         }
