@@ -355,7 +355,8 @@ export class RuntimeClient {
             const onAbort = () => {
                 this.send({kind: "cancel", id});
                 if (method === "complete" || method === "chat") this.awaitLateAnswer(id, {method, feature: featureOf(method, options)});
-                // The caller moves on at once; the host stops within one decode step and its late answer is dropped.
+                // The caller moves on at once; the host stops within one decode step, and its late answer goes to
+                // onRequestCancelled, never to the caller.
                 this.callbacks.reject(id, cancelled());
             };
             const settled = () => { signal?.removeEventListener("abort", onAbort); this.watchHang(); };

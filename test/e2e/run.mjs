@@ -1,6 +1,7 @@
 // `npm run test:e2e`: Hearth inside a real VS Code (code-server 4.139 = VS Code 1.139, in headless
 // Chromium), offline. Passes:
-//   1. the mocha suite in test/e2e/suite against the extension in this repository;
+//   1. the mocha suite in test/e2e/suite against the extension in this repository, then, after the window reloads
+//      (a new workbench and extension host over the same profile), its afterReload*.test.ts cases;
 //   2. Restricted Mode: workspace trust on, the hostile fixture workspace open and untrusted, the cases in
 //      restrictedMode*.test.ts (nothing it names may run or be contacted, before or after trusting it);
 //   3. packaging: `npm run package`, then code-server installs hearth.vsix and lists it;
