@@ -1,18 +1,21 @@
 // C and C++ libraries mark the declarations of their API with macros: an export macro before each one
 // (`GGML_API struct ggml_tensor * ggml_add(`, `LLAMA_API int32_t llama_n_vocab(`), and a deprecation macro around
-// some (`GGML_DEPRECATED(GGML_API void f(int x), "use g instead");`). tree-sitter reads the first as a type and the
-// second as a call, and its error recovery then loses most declarations of such a header. The parser is given the
-// text with those macros blanked out: the same length and the same line breaks, so every position, line and
-// snippet of the real text holds.
+// some (`GGML_DEPRECATED(GGML_API void f(int x), "use g instead");`, `LLAMA_API DEPRECATED(void f(int x), "…");`).
+// tree-sitter reads the first as a type and the second as a call, and its error recovery then loses most
+// declarations of such a header. The parser is given the text with those macros blanked out: the same length and
+// the same line breaks, so every position, line and snippet of the real text holds.
 
-/** A macro-like name ending in _API, _EXPORT and the like, before the declaration it marks. */
-const exportMacroName = String.raw`((?:[A-Z][A-Z0-9]*_)+(?:API|EXPORT|EXPORTS|DLL|PUBLIC|DECL|EXTERN))(?=[ \t]+[A-Za-z_])`;
-/** First on its line. */
-const exportMacro = new RegExp(String.raw`^([ \t]*)` + exportMacroName, "gm");
-/** First inside a deprecation macro's parentheses. */
-const innerExportMacro = new RegExp(String.raw`^([ \t]*)` + exportMacroName);
-/** `NAME_DEPRECATED(` first on its line: a declaration, then a message, then `)`. */
-const deprecationOpener = /^[ \t]*(?:[A-Z][A-Z0-9]*_)*DEPRECATED[ \t]*\(/gm;
+/** A macro-like name ending in _API, _EXPORT and the like. */
+const macroName = String.raw`(?:[A-Z][A-Z0-9]*_)+(?:API|EXPORT|EXPORTS|DLL|PUBLIC|DECL|EXTERN)`;
+/** The name before the declaration it marks, first on its line. */
+const exportMacro = new RegExp(String.raw`^([ \t]*)(${macroName})(?=[ \t]+[A-Za-z_])`, "gm");
+/** The name first inside a deprecation macro's parentheses. */
+const innerExportMacro = new RegExp(String.raw`^([ \t]*)(${macroName})(?=[ \t]+[A-Za-z_])`);
+/**
+ * `NAME_DEPRECATED(` first on its line, or after an export macro (`LLAMA_API DEPRECATED(`): a declaration, then a
+ * message, then `)`. The group is the opener itself.
+ */
+const deprecationOpener = new RegExp(String.raw`^[ \t]*(?:${macroName}[ \t]+)?((?:[A-Z][A-Z0-9]*_)*DEPRECATED[ \t]*\()`, "gm");
 const hint = /_(?:API|EXPORTS?|DLL|PUBLIC|DECL|EXTERN)\b|DEPRECATED/;
 /** How far a deprecation macro's closing parenthesis is looked for. */
 const maxMacroChars = 4000;
@@ -26,7 +29,7 @@ export function blankDeclarationMacros(language: string, text: string): string {
         const open = m.index + m[0].length;
         const message = messageOf(text, open);
         if (!message) continue;
-        blanks.push([m.index + m[0].length - m[0].trimStart().length, open], message);
+        blanks.push([open - m[1].length, open], message);
         // `NAME_DEPRECATED(NAME_API void f(...), "...")`: the export macro inside, on the opener's line.
         const inner = innerExportMacro.exec(text.slice(open, open + 200));
         if (inner) blanks.push([open + inner[1].length, open + inner[0].length]);
