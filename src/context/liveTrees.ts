@@ -6,6 +6,8 @@ import {GrammarSet, type LoadedGrammar} from "./parser";
 
 interface LiveTree {
     text: string;
+    /** `text` as the parser reads it (blankDeclarationMacros): the text its edits are measured on. */
+    read: string;
     /** The tree of `text`, or, when `parsed` is false, an older tree edited to match it (a parse ran out of time). */
     tree: Tree;
     parsed: boolean;
@@ -49,26 +51,31 @@ export class LiveTrees {
             this.touch(key, live);
             return live.parsed ? live.tree : undefined;
         }
+        const read = blankDeclarationMacros(grammar.language, text);
         let tree: Tree | undefined;
         if (live) {
             this.trees.delete(key);
-            if (live.text !== text) live.tree.edit(editBetween(grammar.language, live.text, text, edit));
+            if (live.text !== text) {
+                // The caller's edit is measured on the real texts: where macros were blanked, measure it on what was read.
+                const asGiven = edit?.from === live.text && read === text && live.read === live.text;
+                live.tree.edit(asGiven ? edit!.edit : textEdit(live.read, read));
+            }
             try {
-                tree = budgetMs === undefined ? GrammarSet.parse(grammar, text, live.tree) : GrammarSet.parseWithin(grammar, text, live.tree, budgetMs);
+                tree = GrammarSet.parseAsRead(grammar, read, live.tree, budgetMs);
             } catch (error) {
                 live.tree.delete();
                 throw error;
             }
             if (!tree) {
-                this.touch(key, {text, tree: live.tree, parsed: false});
+                this.touch(key, {text, read, tree: live.tree, parsed: false});
                 return undefined;
             }
             live.tree.delete();
         } else {
-            tree = budgetMs === undefined ? GrammarSet.parse(grammar, text) : GrammarSet.parseWithin(grammar, text, undefined, budgetMs);
+            tree = GrammarSet.parseAsRead(grammar, read, undefined, budgetMs);
             if (!tree) return undefined;
         }
-        this.touch(key, {text, tree, parsed: true});
+        this.touch(key, {text, read, tree, parsed: true});
         return tree;
     }
 
@@ -95,13 +102,6 @@ export class LiveTrees {
             this.trees.delete(old);
         }
     }
-}
-
-/** The edit from `before` to `text` as the parser sees them: with a C header's export macros blanked, on those texts. */
-function editBetween(language: string, before: string, text: string, known: {from: string, edit: Edit} | undefined): Edit {
-    const parsedBefore = blankDeclarationMacros(language, before), parsedText = blankDeclarationMacros(language, text);
-    if (parsedBefore !== before || parsedText !== text) return textEdit(parsedBefore, parsedText);
-    return known && known.from === before ? known.edit : textEdit(before, text);
 }
 
 function keyOf(path: string, language: string): string {

@@ -85,21 +85,23 @@ export class GrammarSet {
      * The caller must `delete()` the tree.
      */
     static parse(grammar: LoadedGrammar, text: string, oldTree?: Tree): Tree {
-        const tree = grammar.parser.parse(blankDeclarationMacros(grammar.language, text), oldTree);
-        if (!tree) throw new Error(`Hearth context: tree-sitter returned no tree for a ${grammar.language} file`);
-        return tree;
+        return GrammarSet.parseAsRead(grammar, blankDeclarationMacros(grammar.language, text), oldTree)!;
     }
 
     /**
-     * As `parse`, but gives up after `budgetMs` and returns undefined: tree-sitter's error recovery can take tens of
-     * milliseconds on one broken line of a large file, and a keystroke cannot wait for it.
+     * As `parse`, for a text already as the parser reads it (`blankDeclarationMacros`). With `budgetMs`, gives up
+     * after it and returns undefined: tree-sitter's error recovery can take tens of milliseconds on one broken line
+     * of a large file, and a keystroke cannot wait for it.
      */
-    static parseWithin(grammar: LoadedGrammar, text: string, oldTree: Tree | undefined, budgetMs: number): Tree | undefined {
-        const deadline = performance.now() + budgetMs;
-        const tree = grammar.parser.parse(blankDeclarationMacros(grammar.language, text), oldTree, {progressCallback: () => performance.now() > deadline}) as Tree | null;
+    static parseAsRead(grammar: LoadedGrammar, read: string, oldTree?: Tree, budgetMs?: number): Tree | undefined {
+        const deadline = performance.now() + (budgetMs ?? 0);
+        const options = budgetMs === undefined ? undefined : {progressCallback: () => performance.now() > deadline};
+        const tree = grammar.parser.parse(read, oldTree, options) as Tree | null;
+        if (tree) return tree;
+        if (budgetMs === undefined) throw new Error(`Hearth context: tree-sitter returned no tree for a ${grammar.language} file`);
         // A cancelled parse would otherwise resume, on the next call, where it stopped: with another text.
-        if (!tree) grammar.parser.reset();
-        return tree ?? undefined;
+        grammar.parser.reset();
+        return undefined;
     }
 }
 
