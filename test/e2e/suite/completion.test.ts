@@ -15,7 +15,7 @@ import * as vscode from "vscode";
 import type {HearthApi} from "../../../src/extension";
 import type {CompleterCounters} from "../../../src/completion/completer";
 import {toCompletionDocument} from "../../../src/completion/inlineProvider";
-import {activateHearth, askHarness, modelLoaded, reported, setHearth, waitUntil} from "./helpers";
+import {activateHearth, askHarness, modelLoaded, reported, setHearth, sleep, waitUntil} from "./helpers";
 
 const target = path.join(process.env.HEARTH_E2E_MODELS_DIR ?? "", "gemma4-target.gguf");
 const fimTarget = path.join(process.env.HEARTH_E2E_MODELS_DIR ?? "", "llama-target.gguf");
@@ -39,7 +39,6 @@ async function setEditor(values: Record<string, unknown>): Promise<void> {
     for (const [key, value] of Object.entries(values)) await config.update(key, value, vscode.ConfigurationTarget.Global);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What a timed-out wait adds to its message: the Completer's counters, the runtime's state, the cursor's line. */
 let diagnose: () => string = () => "";

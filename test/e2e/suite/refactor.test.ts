@@ -13,7 +13,7 @@ import type {HearthApi} from "../../../src/extension";
 import type {RefactorOutcome} from "../../../src/refactor/commands";
 import type {ExternalTurn} from "../../../src/chat/externalTurn";
 import {matchIndentation} from "../../../src/diff/indent";
-import {activateHearth, askHarness, modelLoaded, reported, setHearth, waitUntil} from "./helpers";
+import {activateHearth, askHarness, modelLoaded, reported, setHearth, sleep, waitUntil} from "./helpers";
 
 const target = path.join(process.env.HEARTH_E2E_MODELS_DIR ?? "", "gemma4-target.gguf");
 const FIXTURE = "refactor/grid.ts";
@@ -25,7 +25,6 @@ function chatAnswer(): string {
     const manifest = JSON.parse(fs.readFileSync(path.join(process.env.HEARTH_E2E_MODELS_DIR ?? "", "models.json"), "utf8")) as {gemma4: {chatAnswer: {text: string}}};
     return manifest.gemma4.chatAnswer.text;
 }
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 
 describe("refactor commands in VS Code (the real runtime, the diff preview)", function () {
