@@ -55,7 +55,7 @@ export default async function completionBenchmark(args: BenchArgs): Promise<Reco
     const engine = await ContextEngine.create({maxFileSizeKb: 512, exclude: []});
     const indexed = await engine.indexFolders([repo]);
     console.log(`indexed ${indexed.files} files of ${repo}`);
-    const worker = await IndexWorkerClient.start({maxFileSizeKb: 512, exclude: []}, {workerFile: path.join(ROOT, "src", "context", "worker", "main.ts")});
+    const worker = await IndexWorkerClient.start({maxFileSizeKb: 512, exclude: []}, {workerFile: path.join(ROOT, "dist", "context-worker.js")});
     await worker.indexFolders([repo]);
 
     const client = new RuntimeClient({hostPath: path.join(ROOT, "dist", "runtime-host.mjs"), log: {info() {}, warn() {}, error: (m: string) => console.error(m)}});

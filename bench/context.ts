@@ -48,9 +48,9 @@ export default async function contextBenchmark(args: BenchArgs): Promise<Record<
     const cpuBefore = process.cpuUsage();
     const engine = await ContextEngine.create(options);
     if (args.options.worker) {
-        // Index in the worker (as the extension does), then index in-process for the retrieval measurements.
+        // Index in the bundled worker (as the extension does), then index in-process for the retrieval measurements.
         const storageDir = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-bench-"));
-        const client = await IndexWorkerClient.start({...options, storageDir});
+        const client = await IndexWorkerClient.start({...options, storageDir}, {workerFile: path.resolve(__dirname, "..", "dist", "context-worker.js")});
         const t0 = performance.now();
         const stats = await client.indexFolders([repo]);
         indexMs = performance.now() - t0;

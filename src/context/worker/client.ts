@@ -1,10 +1,10 @@
 // The extension host's side of the index worker: starts the thread, sends typed requests, and turns replies
 // back into promises. Imports no vscode, so tests and benchmarks use it as the extension does.
 import path from "node:path";
-import {Worker} from "node:worker_threads";
+import type {Worker} from "node:worker_threads";
 import type {IndexOptions, IndexProgress} from "../types";
 import type {MethodName, WorkerEvent, WorkerMethods, WorkerRequest, WorkerResponse, WorkerStartData} from "./protocol";
-import {workerScript} from "../../workerScript";
+import {startWorker, workerScript} from "../../workerScript";
 
 export interface WorkerClientOptions {
     /** Built worker script; default: dist/context-worker.js next to the bundle, else the TypeScript source. */
@@ -30,11 +30,7 @@ export class IndexWorkerClient {
     static async start(indexOptions: IndexOptions, options: WorkerClientOptions = {}): Promise<IndexWorkerClient> {
         const data: WorkerStartData = {options: indexOptions, wasmDir: options.wasmDir};
         const file = options.workerFile ?? defaultWorkerFile();
-        const worker = file.endsWith(".ts")
-            // From source (tests, benchmarks): load the TypeScript entry through tsx's require hook.
-            ? new Worker(`require("tsx/cjs"); require(${JSON.stringify(file)});`, {eval: true, workerData: data})
-            : new Worker(file, {workerData: data});
-        return new IndexWorkerClient(worker, options);
+        return new IndexWorkerClient(startWorker(file, {workerData: data}), options);
     }
 
     call<M extends MethodName>(method: M, ...params: Parameters<WorkerMethods[M]>): Promise<Awaited<ReturnType<WorkerMethods[M]>>> {

@@ -1,9 +1,9 @@
 // Parse helper threads for bulk indexing. Each helper is a lane that the indexer's scheduler hands jobs to;
 // a helper remembers which grammars it has been given work in, since it compiles each of them itself.
 import path from "node:path";
-import {Worker} from "node:worker_threads";
+import type {Worker} from "node:worker_threads";
 import type {FileJob, FileJobResult} from "../fileJob";
-import {workerScript} from "../../workerScript";
+import {startWorker, workerScript} from "../../workerScript";
 
 /** Jobs `tryRun` queues per helper, so a helper never waits for the next one. */
 const depth = 2;
@@ -64,9 +64,7 @@ export class ParsePool {
     constructor(count: number, wasmDir?: string) {
         const file = helperFile();
         for (let i = 0; i < count; i++) {
-            const worker = file.endsWith(".ts")
-                ? new Worker(`require("tsx/cjs"); require(${JSON.stringify(file)});`, {eval: true, workerData: {wasmDir}})
-                : new Worker(file, {workerData: {wasmDir}});
+            const worker = startWorker(file, {workerData: {wasmDir}});
             const helper = new Helper(worker, (h, job) => this.send(h, job));
             worker.on("message", ({id, result, error, ready}: {id: number, result?: FileJobResult, error?: string, ready?: true}) => {
                 if (ready) { helper.markReady(); return; }

@@ -3,12 +3,11 @@
 // runs the very functions the runtime runs, so a file is judged the same on both sides; a refusal comes back as
 // the same RuntimeError("badModel") naming the file and the reason.
 import path from "node:path";
-import {Worker} from "node:worker_threads";
 import {RuntimeError, type RuntimeErrorData} from "../protocol";
 import type {GgufCandidate} from "./findGgufFiles";
 import type {DiscoveredModel, DiscoverOptions} from "./discovery";
 import type {CheckedFile, ValidatedModels, ValidateRequest} from "./validate";
-import {workerScript} from "../../workerScript";
+import {startWorker, workerScript} from "../../workerScript";
 
 /** One job for the thread; its result is what the same call returns in-process. */
 export type ModelsTask =
@@ -55,10 +54,7 @@ function runOffThread<T>(task: ModelsTask, options: OffThreadOptions, failure: s
     const file = options.workerFile ?? defaultDiscoveryWorkerFile();
     // A heap limit of its own: should a header ever get past the reader's budget, the thread dies, not the host.
     const settings = {workerData: task, resourceLimits: {maxOldGenerationSizeMb: WORKER_HEAP_MB}};
-    const worker = file.endsWith(".ts")
-        // From source (tests, benchmarks): load the TypeScript entry through tsx's require hook.
-        ? new Worker(`require("tsx/cjs"); require(${JSON.stringify(file)});`, {eval: true, ...settings})
-        : new Worker(file, settings);
+    const worker = startWorker(file, settings);
     return new Promise((resolve, reject) => {
         let settled = false;
         const settle = (action: () => void) => {
