@@ -46,7 +46,7 @@ export default async function contextBenchmark(args: BenchArgs): Promise<Record<
     const rssTimer = setInterval(sampleRss, 50);
     let indexMs: number, files: number, viaWorker = false;
     const cpuBefore = process.cpuUsage();
-    const engine = await ContextEngine.create(options);
+    let engine: ContextEngine;
     if (args.options.worker) {
         // Index in the bundled worker (as the extension does), then index in-process for the retrieval measurements.
         const storageDir = fs.mkdtempSync(path.join(os.tmpdir(), "hearth-bench-"));
@@ -58,8 +58,12 @@ export default async function contextBenchmark(args: BenchArgs): Promise<Record<
         await client.dispose();
         fs.rmSync(storageDir, {recursive: true, force: true});
         viaWorker = true;
+        // Only now: the in-process engine's start compiles tree-sitter here, on the cores the worker indexes on,
+        // as the extension host never does.
+        engine = await ContextEngine.create(options);
         await engine.indexFolders([repo]);
     } else {
+        engine = await ContextEngine.create(options);
         const t0 = performance.now();
         const stats = await engine.indexFolders([repo]);
         indexMs = performance.now() - t0;
