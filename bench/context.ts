@@ -74,6 +74,7 @@ export default async function contextBenchmark(args: BenchArgs): Promise<Record<
     const indexCpuMs = viaWorker ? undefined : (cpu.user + cpu.system) / 1000;
     sampleRss();
     const all = [...engine.indexer.index.allFiles()];
+    const indexedBytes = all.reduce((bytes, file) => bytes + file.size, 0);
     const parsed = all.filter((f) => f.symbols.parsed && f.symbols.definitions.length > 0);
     console.log(`indexed ${files} files (${parsed.length} with definitions) of ${repo} in ${indexMs.toFixed(0)} ms${viaWorker ? " (worker)" : ""}`);
 
@@ -139,7 +140,8 @@ export default async function contextBenchmark(args: BenchArgs): Promise<Record<
         index_ms: Math.round(indexMs),
         files_per_s: Math.round(files / (indexMs / 1000)),
         index_cpu_ms: indexCpuMs === undefined ? undefined : Math.round(indexCpuMs),
-        parse_helpers: parseHelpersFor(files, options),
+        index_bytes: indexedBytes,
+        parse_helpers: parseHelpersFor(indexedBytes, options),
         load_average: Number(os.loadavg()[0].toFixed(2)),
         peak_rss_mb: Math.round(Math.max(rssPeak, process.resourceUsage().maxRSS * 1024) / 1048576),
         update_ms_p95: round(percentile(updateTimes, 0.95), 2),

@@ -86,13 +86,18 @@ describe("context: parsing on several threads", function () {
     });
 
     it("an indexer with parse helpers builds the index a single thread builds, in the same order", async () => {
-        // Enough files for helpers (parseHelpersFor), in four languages and plain text, calling each other.
+        // Enough source for helpers (parseHelpersFor), in four languages and plain text, calling each other.
         const big = copyFixture();
         try {
+            // Each code file carries a few kilobytes of functions of its own, so the whole is over a megabyte.
+            const filler = (make: (k: number) => string): string => Array.from({length: 64}, (_, k) => make(k)).join("");
             for (let i = 0; i < 90; i++) {
-                big.write(`gen/ts/m${i}.ts`, `import {py${i}} from "./n${i}";\nexport function ts${i}(x: number): number {\n    return ts${(i + 1) % 90}(x) + ${i};\n}\n`);
-                big.write(`gen/py/m${i}.py`, `from .n${i} import ts${i}\n\ndef py${i}(x):\n    return py${(i + 7) % 90}(x) * ${i}\n`);
-                big.write(`gen/go/m${i}.go`, `package gen\n\nfunc Go${i}(x int) int {\n\treturn Go${(i + 3) % 90}(x) - ${i}\n}\n`);
+                big.write(`gen/ts/m${i}.ts`, `import {py${i}} from "./n${i}";\nexport function ts${i}(x: number): number {\n    return ts${(i + 1) % 90}(x) + ${i};\n}\n`
+                    + filler((k) => `function tsLocal${i}_${k}(value: number): number {\n    return value * ${k} + ${i};\n}\n`));
+                big.write(`gen/py/m${i}.py`, `from .n${i} import ts${i}\n\ndef py${i}(x):\n    return py${(i + 7) % 90}(x) * ${i}\n`
+                    + filler((k) => `\ndef py_local_${i}_${k}(value):\n    return value * ${k} + ${i}\n`));
+                big.write(`gen/go/m${i}.go`, `package gen\n\nfunc Go${i}(x int) int {\n\treturn Go${(i + 3) % 90}(x) - ${i}\n}\n`
+                    + filler((k) => `\nfunc goLocal${i}_${k}(value int) int {\n\treturn value*${k} + ${i}\n}\n`));
                 big.write(`gen/sh/m${i}.sh`, `run_${i}() {\n    run_${(i + 5) % 90} "$@"\n}\n`);
                 big.write(`gen/doc/m${i}.md`, `# Module ${i}\n\nSee ts${i}, py${i} and Go${i}.\n`);
             }
@@ -100,7 +105,8 @@ describe("context: parsing on several threads", function () {
             const single = new Indexer(grammars, {...options, parseHelpers: 0});
             const helped = new Indexer(grammars, options);
             const [one, two] = [await single.indexFolders([big.root]), await helped.indexFolders([big.root])];
-            assert.equal(parseHelpersFor(one.reparsed, options), 1, `${one.reparsed} files to parse start a helper`);
+            const bytes = [...single.index.allFiles()].reduce((sum, file) => sum + file.size, 0);
+            assert.equal(parseHelpersFor(bytes, options), 1, `${bytes} bytes to parse start a helper`);
             assert.deepEqual(two, one);
             assert.deepEqual([...helped.index.allFiles()], [...single.index.allFiles()]);
             for (const file of single.index.allFiles()) {
