@@ -83,9 +83,8 @@ export default async function batchCostBenchmark(args: BenchArgs): Promise<Recor
     return result;
 }
 
-
 /** The best speedup over plain decoding that verification costs allow at position agreement `p`, drafting free. */
-export function freeDrafterBound(costsByThreads: ReadonlyMap<number, Record<number, number>>, p: number): number {
+function freeDrafterBound(costsByThreads: ReadonlyMap<number, Record<number, number>>, p: number): number {
     const all = [...costsByThreads.values()];
     const plainStep = Math.min(...all.map((costs) => costs[1]));
     let best = 1;

@@ -143,9 +143,10 @@ export class Indexer {
                 if (prepared) jobs.push(prepared); else done++;
                 if (i % 64 === 63) await pause();
             }
-            const helpers = parseHelpersFor(jobs.reduce((bytes, p) => bytes + p.stat.size, 0), this.options);
+            const scheduled = jobs.map((p) => ({job: p.job, bytes: p.stat.size}));
+            const helpers = parseHelpersFor(scheduled.reduce((sum, s) => sum + s.bytes, 0), this.options);
             pool = helpers > 0 ? new ParsePool(helpers, this.wasmDir) : undefined;
-            await runScheduled(jobs.map((p) => ({job: p.job, bytes: p.stat.size})), {
+            await runScheduled(scheduled, {
                 local: {languages: new Set(this.grammars.languages()), isReady: () => true, queued: () => 0, run: (job) => this.runJob(job)},
                 helpers: pool?.lanes ?? [],
                 grammarBytes: (language) => isParsedLanguage(language) ? this.grammars.wasmBytes(language) : 0,
